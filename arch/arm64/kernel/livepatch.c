@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * arm64 part of the direct-branch live patching backend.
+ *
+ * Three jobs and nothing else: choose and build the one instruction that
+ * redirects an old function, write it, and walk the stack of a task that
+ * is not running.  Documentation/livepatch/wo-ftrace.rst explains the
+ * instruction sequences and why they are safe with BTI and pointer
+ * authentication.
+ */
+
+#include <linux/bitmap.h>
+#include <linux/kernel.h>
+#include <linux/kprobes.h>
+#include <linux/livepatch.h>
+#include <linux/sched.h>
+#include <linux/sched/task_stack.h>
+#include <linux/sizes.h>
+
+#include <asm/insn.h>
+#include <asm/livepatch.h>
+#include <asm/patching.h>
+#include <asm/pointer_auth.h>
+#include <asm/sections.h>
+#include <asm/stacktrace.h>
+
+#define KLP_VENEER_POOL_SIZE	SZ_64K
+#define KLP_VENEER_SLOTS	(KLP_VENEER_POOL_SIZE / KLP_ARCH_VENEER_SIZE)
+#define KLP_MAX_FRAMES		512
+
+/*
+ * Veneers for far targets live in the kernel image's own text, so that
+ * every function of vmlinux is within the +/-128 MB of a single B from
+ * them, whatever KASLR and the module region placement did.  The pool is
+ * filled with BRK and only ever written through the text-poke fixmap.
+ */
+asm(".pushsection .text, \"ax\"\n"
+    ".balign " __stringify(PAGE_SIZE) "\n"
+    "klp_veneer_pool:\n"
+    ".fill " __stringify(KLP_VENEER_POOL_SIZE / 4) ", 4, "
+	__stringify(AARCH64_BREAK_FAULT) "\n"
+    ".popsection\n");
+
+extern u32 klp_veneer_pool[];
+static DECLARE_BITMAP(klp_veneer_used, KLP_VENEER_SLOTS);
+
+static u32 klp_hint(enum aarch64_insn_hint_cr_op op)
+{
+	return aarch64_insn_gen_hint(op);
+}
+
+static bool klp_b_reaches(unsigned long pc, unsigned long dest)
+{
+	long off = (long)dest - (long)pc;
+
+	return !(off & 3) && off >= -(long)SZ_128M && off < (long)SZ_128M;
+}
+
+/**
+ * klp_arch_decode_entry() - choose the instruction of an entry to replace
+ * @insns:	the function's instructions, as they are in memory
+ * @size:	the function's size in bytes
+ * @slot_off:	set to the byte offset of the instruction to replace
+ * @signs_lr:	set when the entry signs LR before reaching the slot
+ *
+ * A landing pad at the entry (BTI or PACIASP) is kept so that indirect
+ * calls still land on one; the slot is the instruction after it.  Without
+ * a landing pad the slot is the first instruction.
+ *
+ * Return: 0, -EINVAL when the function is too short or branches back to
+ * its own slot, -EOPNOTSUPP for an entry signed with the B key.
+ */
+int klp_arch_decode_entry(const u32 *insns, unsigned long size,
+			  unsigned int *slot_off, bool *signs_lr)
+{
+	unsigned int off = 0, i;
+	u32 insn0;
+
+	if (size < AARCH64_INSN_SIZE)
+		return -EINVAL;
+
+	insn0 = le32_to_cpu((__force __le32)insns[0]);
+	*signs_lr = false;
+	if (aarch64_insn_is_bti(insn0)) {
+		off = AARCH64_INSN_SIZE;
+	} else if (insn0 == klp_hint(AARCH64_INSN_HINT_PACIASP)) {
+		off = AARCH64_INSN_SIZE;
+		*signs_lr = true;
+	} else if (insn0 == klp_hint(AARCH64_INSN_HINT_PACIBSP)) {
+		return -EOPNOTSUPP;
+	}
+
+	if (off + AARCH64_INSN_SIZE > size)
+		return -EINVAL;
+
+	/*
+	 * A loop that jumps back to the slot would enter the new function
+	 * again in the middle of the old one.  Such functions are refused.
+	 */
+	for (i = 0; off && i < size / AARCH64_INSN_SIZE; i++) {
+		u32 insn = le32_to_cpu((__force __le32)insns[i]);
+
+		if (aarch64_insn_is_branch_imm(insn) &&
+		    i * AARCH64_INSN_SIZE + aarch64_get_branch_offset(insn) == off)
+			return -EINVAL;
+	}
+
+	*slot_off = off;
+	return 0;
+}
+
+/**
+ * klp_arch_route() - decide how a slot reaches a new function
+ * @slot:	address of the slot
+ * @signs_lr:	LR is signed when the slot executes
+ * @new_func:	address of the new function
+ * @new_insn0:	first instruction of the new function
+ * @dest:	set to the address that the route finally branches to
+ *
+ * When the old entry has signed LR and the new function starts by signing
+ * it in the same way (PACIASP, same SP), the branch skips the new PACIASP so
+ * that LR is signed exactly once.  When the new function does not sign,
+ * a veneer authenticates LR first.  Any destination beyond the reach of
+ * one B goes through a veneer, which enters the new function at its
+ * landing pad.
+ *
+ * Return: the route.
+ */
+enum klp_arch_route klp_arch_route(unsigned long slot, bool signs_lr,
+				   unsigned long new_func, u32 new_insn0,
+				   unsigned long *dest)
+{
+	bool new_signs = new_insn0 == klp_hint(AARCH64_INSN_HINT_PACIASP);
+
+	*dest = new_func;
+	if (signs_lr && !new_signs)
+		return KLP_ROUTE_VENEER_AUT;
+	if (signs_lr && klp_b_reaches(slot, new_func + AARCH64_INSN_SIZE)) {
+		*dest = new_func + AARCH64_INSN_SIZE;
+		return KLP_ROUTE_DIRECT;
+	}
+	if (signs_lr)
+		return KLP_ROUTE_VENEER_AUT;
+	if (klp_b_reaches(slot, new_func))
+		return KLP_ROUTE_DIRECT;
+	return KLP_ROUTE_VENEER;
+}
+
+/**
+ * klp_arch_veneer_fill() - build the instructions of a veneer
+ * @buf:	KLP_ARCH_VENEER_SIZE bytes to fill
+ * @pc:		address the veneer will have
+ * @dest:	where the veneer branches to
+ * @authenticate: authenticate LR (AUTIASP) before branching
+ *
+ * Layout: [AUTIASP|NOP], LDR x16, <literal>; BR x16; BRK; <literal>; BRK.
+ * BR x16 may land on BTI C or PACIASP, the landing pads of a function.
+ */
+void klp_arch_veneer_fill(u32 *buf, unsigned long pc, unsigned long dest,
+			  bool authenticate)
+{
+	__le32 *insn = (__le32 *)buf;
+	unsigned long lit = pc + 16;
+	int i;
+
+	for (i = 0; i < KLP_ARCH_VENEER_SIZE / 4; i++)
+		insn[i] = cpu_to_le32(AARCH64_BREAK_FAULT);
+
+	insn[0] = cpu_to_le32(klp_hint(authenticate ? AARCH64_INSN_HINT_AUTIASP :
+					AARCH64_INSN_HINT_NOP));
+	insn[1] = cpu_to_le32(aarch64_insn_gen_load_literal(pc + 4, lit,
+							    AARCH64_INSN_REG_16,
+							    true));
+	insn[2] = cpu_to_le32(aarch64_insn_gen_branch_reg(AARCH64_INSN_REG_16,
+							 AARCH64_INSN_BRANCH_NOLINK));
+	*(__le64 *)&insn[4] = cpu_to_le64(dest);
+}
+
+static void *klp_veneer_alloc(unsigned long slot)
+{
+	unsigned long pool = (unsigned long)klp_veneer_pool;
+	unsigned int i;
+
+	for_each_clear_bit(i, klp_veneer_used, KLP_VENEER_SLOTS) {
+		if (klp_b_reaches(slot, pool + i * KLP_ARCH_VENEER_SIZE)) {
+			__set_bit(i, klp_veneer_used);
+			return (void *)(pool + i * KLP_ARCH_VENEER_SIZE);
+		}
+	}
+	return NULL;
+}
+
+/**
+ * klp_arch_site_init() - decode the entry of an old function
+ * @site:	filled in on success
+ * @addr:	address of the old function
+ * @size:	size of the old function in bytes
+ *
+ * Return: 0 or a negative errno from klp_arch_decode_entry().
+ */
+int klp_arch_site_init(struct klp_arch_site *site, unsigned long addr,
+		       unsigned long size)
+{
+	unsigned int off;
+	int ret;
+
+	ret = klp_arch_decode_entry((const u32 *)addr, size, &off,
+				    &site->signs_lr);
+	if (ret)
+		return ret;
+
+	site->slot = (u32 *)(addr + off);
+	ret = aarch64_insn_read(site->slot, &site->orig);
+	return ret;
+}
+
+/**
+ * klp_arch_branch_prepare() - build the branch from a site to a new function
+ * @site:	the site, from klp_arch_site_init()
+ * @new_func:	the new function
+ * @br:		filled with the slot instruction and the veneer it uses
+ *
+ * Any veneer is written and made visible to all CPUs here, long before
+ * the slot is changed to reach it.
+ *
+ * Return: 0, -ERANGE when no veneer can be placed within reach of the
+ * slot, or -EFAULT when the new function cannot be read.
+ */
+int klp_arch_branch_prepare(const struct klp_arch_site *site,
+			    unsigned long new_func, struct klp_arch_branch *br)
+{
+	unsigned long slot = (unsigned long)site->slot, dest;
+	u32 buf[KLP_ARCH_VENEER_SIZE / 4];
+	enum klp_arch_route route;
+	u32 new_insn0;
+
+	if (aarch64_insn_read((void *)new_func, &new_insn0))
+		return -EFAULT;
+
+	br->veneer = NULL;
+	route = klp_arch_route(slot, site->signs_lr, new_func, new_insn0, &dest);
+	if (route != KLP_ROUTE_DIRECT) {
+		br->veneer = klp_veneer_alloc(slot);
+		if (!br->veneer)
+			return -ERANGE;
+		klp_arch_veneer_fill(buf, (unsigned long)br->veneer, dest,
+				     route == KLP_ROUTE_VENEER_AUT);
+		aarch64_insn_copy(br->veneer, buf, sizeof(buf));
+		dest = (unsigned long)br->veneer;
+	}
+
+	br->insn = aarch64_insn_gen_branch_imm(slot, dest,
+					       AARCH64_INSN_BRANCH_NOLINK);
+	return 0;
+}
+
+/**
+ * klp_arch_branch_release() - free what klp_arch_branch_prepare() took
+ * @br:		a branch that no CPU can execute any more
+ */
+void klp_arch_branch_release(struct klp_arch_branch *br)
+{
+	unsigned long idx;
+
+	if (!br->veneer)
+		return;
+
+	idx = ((unsigned long)br->veneer - (unsigned long)klp_veneer_pool) /
+	      KLP_ARCH_VENEER_SIZE;
+	aarch64_insn_set(br->veneer, AARCH64_BREAK_FAULT, KLP_ARCH_VENEER_SIZE);
+	__clear_bit(idx, klp_veneer_used);
+	br->veneer = NULL;
+}
+
+/**
+ * klp_arch_write_slot() - write one instruction of live text
+ * @slot:	the instruction to replace
+ * @insn:	its new encoding
+ *
+ * Called inside stop_machine: cleans the line to the point of
+ * unification and invalidates the I-cache by address; every other CPU
+ * must run klp_arch_sync_core() before it leaves stop_machine.
+ *
+ * Return: 0 or the error of the text-poke write.
+ */
+int klp_arch_write_slot(u32 *slot, u32 insn)
+{
+	return aarch64_insn_patch_text_nosync(slot, insn);
+}
+
+/**
+ * klp_arch_sync_core() - discard instructions fetched before a text write
+ */
+void klp_arch_sync_core(void)
+{
+	isb();
+}
+
+static bool klp_in_entry_text(unsigned long pc)
+{
+	return pc >= (unsigned long)__entry_text_start &&
+	       pc < (unsigned long)__entry_text_end;
+}
+
+/**
+ * klp_arch_walk_task() - report every return address of a blocked task
+ * @task:	a task that is not running, nor can run during the walk
+ * @fn:		called for each PC
+ * @data:	passed to @fn
+ *
+ * The walk follows the frame records on the task's stack up to the final
+ * record of its pt_regs.  An exception taken in the kernel (an interrupt
+ * that preempted the task) leaves a frame record in its pt_regs whose
+ * return address is the interrupted PC; the interrupted function may not
+ * have stored LR yet, so the saved x30 is reported as well.  Anything
+ * unexpected makes the walk unreliable.
+ *
+ * Return: 0 after a complete walk, -EINVAL when the stack cannot be walked
+ * reliably, or the first non-zero value returned by @fn.
+ */
+int klp_arch_walk_task(struct task_struct *task, klp_arch_frame_fn fn,
+		       void *data)
+{
+	struct stack_info stacks[] = { stackinfo_get_task(task) };
+	unsigned long final = (unsigned long)task_pt_regs(task)->stackframe;
+	struct unwind_state state = {
+		.stacks = stacks,
+		.nr_stacks = ARRAY_SIZE(stacks),
+	};
+	int ret, n;
+
+	unwind_init_common(&state);
+	state.fp = thread_saved_fp(task);
+	state.pc = thread_saved_pc(task);
+
+	for (n = 0; n < KLP_MAX_FRAMES; n++) {
+		if (!__kernel_text_address(state.pc) ||
+		    is_kretprobe_trampoline(state.pc))
+			return -EINVAL;
+		ret = fn(data, state.pc);
+		if (ret)
+			return ret;
+		if (state.fp == final)
+			return 0;
+		if (klp_in_entry_text(state.pc)) {
+			struct pt_regs *regs = container_of((u64 *)state.fp,
+							    struct pt_regs,
+							    stackframe[0]);
+
+			if (!on_task_stack(task, (unsigned long)regs,
+					   sizeof(*regs)))
+				return -EINVAL;
+			ret = fn(data, ptrauth_strip_kernel_insn_pac(regs->regs[30]));
+			if (ret)
+				return ret;
+		}
+		if (unwind_next_frame_record(&state))
+			return -EINVAL;
+		state.pc = ptrauth_strip_kernel_insn_pac(state.pc);
+	}
+	return -EINVAL;
+}

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Internal interface of the direct-branch live patching backend
+ * (CONFIG_LIVEPATCH_WO_FTRACE).  See Documentation/livepatch/wo-ftrace.rst.
+ */
+#ifndef _LIVEPATCH_JUMP_H
+#define _LIVEPATCH_JUMP_H
+
+#include <linux/livepatch.h>
+#include <linux/list.h>
+#include <linux/types.h>
+
+#include <asm/livepatch.h>
+
+/**
+ * struct klp_jump_target - one klp_func stacked on a site
+ * @node:	in klp_jump_site.targets, newest first
+ * @func:	the function that redirects the site
+ * @site:	the site it is stacked on
+ * @br:		how the site reaches @func->new_func; unused for a nop
+ */
+struct klp_jump_target {
+	struct list_head node;
+	struct klp_func *func;
+	struct klp_jump_site *site;
+	struct klp_arch_branch br;
+};
+
+/**
+ * struct klp_jump_site - an old function whose entry may be redirected
+ * @hnode:	in the table of sites, hashed by @addr
+ * @batch:	in the list of sites written by one commit, else empty
+ * @targets:	the klp_jump_target stack, newest first
+ * @arch:	the slot and its original instruction
+ * @addr:	address of the old function
+ * @size:	size of the old function
+ * @cur:	the instruction now in the slot
+ * @next:	the instruction the slot gets at the next commit
+ */
+struct klp_jump_site {
+	struct hlist_node hnode;
+	struct list_head batch;
+	struct list_head targets;
+	struct klp_arch_site arch;
+	unsigned long addr;
+	unsigned long size;
+	u32 cur;
+	u32 next;
+};
+
+/**
+ * struct klp_jump_range - a text range that no task may be inside
+ * @start:	first byte
+ * @end:	one past the last byte
+ * @func:	the function the range belongs to, for diagnostics
+ */
+struct klp_jump_range {
+	unsigned long start;
+	unsigned long end;
+	const struct klp_func *func;
+};
+
+/**
+ * struct klp_jump_blocker - a task found inside a checked range
+ * @pid:	its pid
+ * @comm:	its name
+ * @func:	the function whose range it was found in
+ * @start:	the start of that range
+ * @pc:		the PC or return address found
+ * @frame:	the index of that frame in the walk, 0 is the innermost
+ * @unreliable:	the stack could not be walked at all
+ */
+struct klp_jump_blocker {
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
+	const struct klp_func *func;
+	unsigned long start;
+	unsigned long pc;
+	int frame;
+	bool unreliable;
+};
+
+#define KLP_JUMP_MAX_BLOCKERS	8
+
+/**
+ * struct klp_jump_check - the stack check of one switch
+ * @ranges:	sorted by start
+ * @nr_ranges:	number of @ranges
+ * @blockers:	first tasks found busy
+ * @nr_blockers: number of valid @blockers
+ * @nr_busy:	number of busy tasks, which may exceed @nr_blockers
+ */
+struct klp_jump_check {
+	struct klp_jump_range *ranges;
+	unsigned int nr_ranges;
+	struct klp_jump_blocker blockers[KLP_JUMP_MAX_BLOCKERS];
+	unsigned int nr_blockers;
+	unsigned int nr_busy;
+};
+
+/* jump_site.c */
+bool klp_jump_func_live(const struct klp_func *func);
+struct klp_jump_target *klp_jump_site_top(struct klp_jump_site *site);
+u32 klp_jump_site_insn(struct klp_jump_site *site);
+struct klp_jump_site *klp_jump_find_site(unsigned long addr);
+
+/* jump_check.c */
+void klp_jump_sort_ranges(struct klp_jump_range *ranges, unsigned int nr);
+const struct klp_jump_range *
+klp_jump_find_range(const struct klp_jump_range *ranges, unsigned int nr,
+		    unsigned long pc);
+void klp_jump_check_tasks(struct klp_jump_check *check);
+
+/* jump_switch.c */
+int klp_jump_commit(struct list_head *sites, struct klp_jump_check *check);
+int klp_jump_switch_patch(struct klp_patch *patch, bool to_live, bool force);
+
+/* jump_report.c */
+void klp_jump_report(const struct klp_jump_check *check);
+
+/* jump_transition.c */
+extern bool klp_jump_patch_live;
+
+#endif /* _LIVEPATCH_JUMP_H */

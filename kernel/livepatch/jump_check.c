@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The stack check of the direct-branch backend.  It runs inside
+ * stop_machine, on one CPU, while every other CPU waits with interrupts
+ * disabled: no task can move, so one walk of each stack is exact.
+ *
+ * The ranges that no task may be inside are sorted once before
+ * stop_machine; each return address costs a binary search.
+ */
+
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/sched/task_stack.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+
+#include "jump.h"
+
+static int klp_jump_range_cmp(const void *a, const void *b)
+{
+	const struct klp_jump_range *ra = a, *rb = b;
+
+	if (ra->start != rb->start)
+		return ra->start < rb->start ? -1 : 1;
+	return 0;
+}
+
+/**
+ * klp_jump_sort_ranges() - prepare ranges for klp_jump_find_range()
+ * @ranges:	ranges that do not overlap, except for identical ones
+ * @nr:		their number
+ */
+void klp_jump_sort_ranges(struct klp_jump_range *ranges, unsigned int nr)
+{
+	sort(ranges, nr, sizeof(*ranges), klp_jump_range_cmp, NULL);
+}
+
+/**
+ * klp_jump_find_range() - find the range that holds an address
+ * @ranges:	sorted by klp_jump_sort_ranges()
+ * @nr:		their number
+ * @pc:		the address
+ *
+ * Return: the range holding @pc, or NULL.
+ */
+const struct klp_jump_range *
+klp_jump_find_range(const struct klp_jump_range *ranges, unsigned int nr,
+		    unsigned long pc)
+{
+	unsigned int lo = 0, hi = nr;
+
+	/* Find the last range that starts at or below pc. */
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (ranges[mid].start <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo && pc < ranges[lo - 1].end)
+		return &ranges[lo - 1];
+	return NULL;
+}
+
+struct klp_jump_walk {
+	struct klp_jump_check *check;
+	struct task_struct *task;
+	int frame;
+};
+
+static struct klp_jump_blocker *klp_jump_add_blocker(struct klp_jump_walk *w)
+{
+	struct klp_jump_check *check = w->check;
+	struct klp_jump_blocker *b;
+
+	if (check->nr_busy++ >= KLP_JUMP_MAX_BLOCKERS)
+		return NULL;
+	b = &check->blockers[check->nr_blockers++];
+	memset(b, 0, sizeof(*b));
+	b->pid = task_pid_nr(w->task);
+	strscpy(b->comm, w->task->comm, sizeof(b->comm));
+	return b;
+}
+
+static int klp_jump_check_frame(void *data, unsigned long pc)
+{
+	struct klp_jump_walk *w = data;
+	const struct klp_jump_range *r;
+	struct klp_jump_blocker *b;
+
+	r = klp_jump_find_range(w->check->ranges, w->check->nr_ranges, pc);
+	if (!r) {
+		w->frame++;
+		return 0;
+	}
+
+	b = klp_jump_add_blocker(w);
+	if (b) {
+		b->func = r->func;
+		b->start = r->start;
+		b->pc = pc;
+		b->frame = w->frame;
+	}
+	return -EBUSY;
+}
+
+static void klp_jump_check_task(struct klp_jump_check *check,
+				struct task_struct *task)
+{
+	struct klp_jump_walk w = { .check = check, .task = task };
+	struct klp_jump_blocker *b;
+	int ret;
+
+	/* Under stop_machine every running task is a stopper thread. */
+	if (task_curr(task))
+		return;
+	/* A task whose stack is gone cannot return anywhere. */
+	if (!try_get_task_stack(task))
+		return;
+
+	ret = klp_arch_walk_task(task, klp_jump_check_frame, &w);
+	put_task_stack(task);
+
+	if (ret == -EINVAL) {
+		b = klp_jump_add_blocker(&w);
+		if (b)
+			b->unreliable = true;
+	}
+}
+
+/**
+ * klp_jump_check_tasks() - look for tasks inside the checked ranges
+ * @check:	ranges to check; the busy tasks are recorded here
+ *
+ * Walks every thread and the idle task of each online CPU.  A stack that
+ * cannot be walked reliably counts as busy.  Must run under stop_machine.
+ */
+void klp_jump_check_tasks(struct klp_jump_check *check)
+{
+	struct task_struct *g, *t;
+	unsigned int cpu;
+
+	read_lock(&tasklist_lock);
+	for_each_process_thread(g, t)
+		klp_jump_check_task(check, t);
+	read_unlock(&tasklist_lock);
+
+	for_each_online_cpu(cpu)
+		klp_jump_check_task(check, idle_task(cpu));
+}

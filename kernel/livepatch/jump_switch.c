@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The switch of the direct-branch backend: under stop_machine, check that
+ * no task is inside the code the switch makes unreachable, then rewrite
+ * every affected slot at once.  All allocations and the instructions to
+ * write are prepared before; only the check and the writes run while the
+ * CPUs are stopped.
+ */
+
+#include <linux/atomic.h>
+#include <linux/cpumask.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/stop_machine.h>
+
+#include "jump.h"
+
+struct klp_jump_commit_ctx {
+	struct list_head *sites;
+	struct klp_jump_check *check;
+	atomic_t cpus;
+	int done;
+	int ret;
+};
+
+static int klp_jump_commit_cpu(void *data)
+{
+	struct klp_jump_commit_ctx *ctx = data;
+	struct klp_jump_site *site;
+	int ret = 0;
+
+	if (atomic_inc_return(&ctx->cpus) != 1) {
+		/* Wait for the writer, then drop what this CPU fetched. */
+		while (!smp_load_acquire(&ctx->done))
+			cpu_relax();
+		klp_arch_sync_core();
+		return 0;
+	}
+
+	if (ctx->check) {
+		klp_jump_check_tasks(ctx->check);
+		if (ctx->check->nr_busy)
+			ret = -EBUSY;
+	}
+
+	list_for_each_entry(site, ctx->sites, batch) {
+		if (ret)
+			break;
+		if (site->next == site->cur)
+			continue;
+		ret = klp_arch_write_slot(site->arch.slot, site->next);
+		if (!ret)
+			site->cur = site->next;
+	}
+
+	ctx->ret = ret;
+	smp_store_release(&ctx->done, 1);
+	klp_arch_sync_core();
+	return ret;
+}
+
+/**
+ * klp_jump_commit() - write the slots of sites under stop_machine
+ * @sites:	sites linked by their batch member; each slot gets @next
+ * @check:	the stack check to pass first, or NULL to skip it
+ *
+ * Either every slot is written or, when the check finds a busy task, none.
+ *
+ * Return: 0, -EBUSY when the check failed, or a text-poke error.
+ */
+int klp_jump_commit(struct list_head *sites, struct klp_jump_check *check)
+{
+	struct klp_jump_commit_ctx ctx = {
+		.sites = sites,
+		.check = check,
+		.cpus = ATOMIC_INIT(0),
+	};
+
+	stop_machine(klp_jump_commit_cpu, &ctx, cpu_online_mask);
+	return ctx.ret;
+}
+
+static void klp_jump_add_range(struct klp_jump_check *check,
+			       unsigned long start, unsigned long size,
+			       const struct klp_func *func)
+{
+	struct klp_jump_range *r = &check->ranges[check->nr_ranges++];
+
+	r->start = start;
+	r->end = start + size;
+	r->func = func;
+}
+
+static void klp_jump_add_target_ranges(struct klp_jump_check *check,
+				       const struct klp_jump_target *t,
+				       const struct klp_func *func)
+{
+	if (!t || t->func->nop)
+		return;
+	klp_jump_add_range(check, (unsigned long)t->func->new_func,
+			   t->func->new_size, func);
+	if (t->br.veneer)
+		klp_jump_add_range(check, (unsigned long)t->br.veneer,
+				   KLP_ARCH_VENEER_SIZE, func);
+}
+
+/*
+ * Record the code that tasks must have left before @func is switched:
+ * when it takes effect, the code the site reaches now (the old function
+ * and whatever new function is on top); when it goes out of effect, the
+ * code it brought (for a nop, the old function).
+ */
+static void klp_jump_add_func_ranges(struct klp_jump_check *check,
+				     struct klp_jump_site *site,
+				     struct klp_func *func, bool to_live)
+{
+	struct klp_jump_target *t;
+
+	if (to_live || func->nop)
+		klp_jump_add_range(check, site->addr, site->size, func);
+	if (to_live) {
+		klp_jump_add_target_ranges(check, klp_jump_site_top(site), func);
+		return;
+	}
+	list_for_each_entry(t, &site->targets, node)
+		if (t->func == func)
+			klp_jump_add_target_ranges(check, t, func);
+}
+
+/**
+ * klp_jump_switch_patch() - switch a patch in or out under the stack check
+ * @patch:	the patch in transition, its functions on their sites
+ * @to_live:	true to make the patch's functions take effect, false to
+ *		take them out of effect
+ * @force:	skip the stack check
+ *
+ * Return: 0 when switched, -EBUSY when some task is inside the code that
+ * would become unreachable (the busy tasks are reported), -ENOMEM.
+ */
+int klp_jump_switch_patch(struct klp_patch *patch, bool to_live, bool force)
+{
+	struct klp_jump_check *check;
+	struct klp_jump_site *site, *tmp;
+	unsigned int nr = 0;
+	struct klp_object *obj;
+	struct klp_func *func;
+	LIST_HEAD(sites);
+	int ret;
+
+	klp_for_each_object(patch, obj)
+		klp_for_each_func(obj, func)
+			nr += func->patched;
+
+	check = kzalloc(sizeof(*check), GFP_KERNEL);
+	if (!check)
+		return -ENOMEM;
+	check->ranges = kvmalloc_array(3 * nr + 1, sizeof(*check->ranges),
+				       GFP_KERNEL);
+	if (!check->ranges) {
+		kfree(check);
+		return -ENOMEM;
+	}
+
+	klp_for_each_object(patch, obj) {
+		klp_for_each_func(obj, func) {
+			if (!func->patched)
+				continue;
+			site = klp_jump_find_site((unsigned long)func->old_func);
+			if (WARN_ON_ONCE(!site))
+				continue;
+			klp_jump_add_func_ranges(check, site, func, to_live);
+			if (list_empty(&site->batch))
+				list_add_tail(&site->batch, &sites);
+		}
+	}
+	klp_jump_sort_ranges(check->ranges, check->nr_ranges);
+
+	/* What each slot holds once the patch is (or is no longer) live. */
+	klp_jump_patch_live = to_live;
+	list_for_each_entry(site, &sites, batch)
+		site->next = klp_jump_site_insn(site);
+	klp_jump_patch_live = !to_live;
+
+	ret = klp_jump_commit(&sites, force ? NULL : check);
+	if (!ret)
+		klp_jump_patch_live = to_live;
+	else if (ret == -EBUSY)
+		klp_jump_report(check);
+
+	list_for_each_entry_safe(site, tmp, &sites, batch)
+		list_del_init(&site->batch);
+	kvfree(check->ranges);
+	kfree(check);
+	return ret;
+}

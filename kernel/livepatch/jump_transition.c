@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Transitions of the direct-branch backend; implements the interface of
+ * kernel/livepatch/transition.h.
+ *
+ * There is no per-task patch state: a transition is one switch of the whole
+ * patch under stop_machine, after a check that no task is inside the code
+ * being replaced.  While some task is, the transition stays pending and is
+ * retried with a short, bounded back-off.  The messages are those of the
+ * ftrace backend, so that tools and tests reading them keep working.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpu.h>
+#include <linux/livepatch.h>
+#include <linux/sched.h>
+#include <linux/workqueue.h>
+
+#include "core.h"
+#include "jump.h"
+#include "patch.h"
+#include "transition.h"
+
+#define KLP_JUMP_RETRY_FIRST	(HZ / 20 ? HZ / 20 : 1)
+#define KLP_JUMP_RETRY_MAX	HZ
+
+struct klp_patch *klp_transition_patch;
+
+/* Whether the functions of klp_transition_patch are in effect. */
+bool klp_jump_patch_live;
+
+static int klp_target_state = KLP_TRANSITION_IDLE;
+static unsigned int klp_jump_attempts;
+static bool klp_jump_forced;
+
+#if !defined(CONFIG_PREEMPT_DYNAMIC) || !defined(CONFIG_HAVE_PREEMPT_DYNAMIC_CALL)
+/* Never enabled: no task has a patch state to switch in cond_resched(). */
+DEFINE_STATIC_KEY_FALSE(klp_sched_try_switch_key);
+#endif
+
+static const char *klp_target_name(void)
+{
+	return klp_target_state == KLP_TRANSITION_PATCHED ? "patching" :
+							   "unpatching";
+}
+
+static void klp_transition_work_fn(struct work_struct *work)
+{
+	mutex_lock(&klp_mutex);
+	if (klp_transition_patch)
+		klp_try_complete_transition();
+	mutex_unlock(&klp_mutex);
+}
+
+static DECLARE_DELAYED_WORK(klp_transition_work, klp_transition_work_fn);
+
+static unsigned long klp_jump_retry_delay(void)
+{
+	unsigned long delay = KLP_JUMP_RETRY_FIRST;
+	unsigned int i;
+
+	for (i = 0; i < klp_jump_attempts && delay < KLP_JUMP_RETRY_MAX; i++)
+		delay *= 2;
+	return min_t(unsigned long, delay, KLP_JUMP_RETRY_MAX);
+}
+
+static void klp_complete_transition(void)
+{
+	struct klp_patch *patch = klp_transition_patch;
+	struct klp_object *obj;
+	struct klp_func *func;
+
+	pr_debug("'%s': completing %s transition\n", patch->mod->name,
+		 klp_target_name());
+
+	if (patch->replace && klp_target_state == KLP_TRANSITION_PATCHED) {
+		klp_unpatch_replaced_patches(patch);
+		klp_discard_nops(patch);
+	}
+
+	if (klp_target_state == KLP_TRANSITION_UNPATCHED)
+		klp_unpatch_objects(patch);
+
+	klp_for_each_object(patch, obj)
+		klp_for_each_func(obj, func)
+			func->transition = false;
+
+	klp_for_each_object(patch, obj) {
+		if (!klp_is_object_loaded(obj))
+			continue;
+		if (klp_target_state == KLP_TRANSITION_PATCHED)
+			klp_post_patch_callback(obj);
+		else
+			klp_post_unpatch_callback(obj);
+	}
+
+	pr_notice("'%s': %s complete\n", patch->mod->name, klp_target_name());
+
+	klp_target_state = KLP_TRANSITION_IDLE;
+	klp_transition_patch = NULL;
+	klp_jump_patch_live = false;
+	klp_jump_forced = false;
+}
+
+/**
+ * klp_init_transition() - prepare a patch to be switched
+ * @patch:	the patch
+ * @state:	KLP_TRANSITION_PATCHED or KLP_TRANSITION_UNPATCHED
+ */
+void klp_init_transition(struct klp_patch *patch, int state)
+{
+	struct klp_object *obj;
+	struct klp_func *func;
+
+	WARN_ON_ONCE(klp_target_state != KLP_TRANSITION_IDLE);
+
+	klp_transition_patch = patch;
+	klp_target_state = state;
+	/* A patch being disabled is in effect until it is switched out. */
+	klp_jump_patch_live = state == KLP_TRANSITION_UNPATCHED;
+	klp_jump_attempts = 0;
+	klp_jump_forced = false;
+
+	pr_debug("'%s': initializing %s transition\n", patch->mod->name,
+		 klp_target_name());
+
+	klp_for_each_object(patch, obj)
+		klp_for_each_func(obj, func)
+			func->transition = true;
+}
+
+/**
+ * klp_cancel_transition() - undo a patching transition that never started
+ */
+void klp_cancel_transition(void)
+{
+	if (WARN_ON_ONCE(klp_target_state != KLP_TRANSITION_PATCHED))
+		return;
+
+	pr_debug("'%s': canceling patching transition, going to unpatch\n",
+		 klp_transition_patch->mod->name);
+
+	klp_target_state = KLP_TRANSITION_UNPATCHED;
+	klp_complete_transition();
+}
+
+/**
+ * klp_start_transition() - announce the transition; the first attempt
+ * follows from klp_try_complete_transition()
+ */
+void klp_start_transition(void)
+{
+	WARN_ON_ONCE(klp_target_state == KLP_TRANSITION_IDLE);
+
+	pr_notice("'%s': starting %s transition\n",
+		  klp_transition_patch->mod->name, klp_target_name());
+}
+
+/**
+ * klp_try_complete_transition() - attempt the switch, or retry it later
+ *
+ * Called with klp_mutex held.
+ */
+void klp_try_complete_transition(void)
+{
+	struct klp_patch *patch = klp_transition_patch;
+	int ret;
+
+	WARN_ON_ONCE(klp_target_state == KLP_TRANSITION_IDLE);
+
+	ret = klp_jump_switch_patch(patch,
+				    klp_target_state == KLP_TRANSITION_PATCHED,
+				    klp_jump_forced);
+	if (ret) {
+		schedule_delayed_work(&klp_transition_work,
+				      klp_jump_retry_delay());
+		klp_jump_attempts++;
+		return;
+	}
+
+	klp_complete_transition();
+
+	if (!patch->enabled)
+		klp_free_patch_async(patch);
+	else if (patch->replace)
+		klp_free_replaced_patches_async(patch);
+}
+
+/**
+ * klp_reverse_transition() - turn a pending transition around
+ *
+ * Nothing was written for the pending direction, so the reverse switch
+ * only has to wait for the tasks that the old code may still hold.
+ */
+void klp_reverse_transition(void)
+{
+	pr_debug("'%s': reversing transition from %s\n",
+		 klp_transition_patch->mod->name,
+		 klp_target_state == KLP_TRANSITION_PATCHED ?
+			"patching to unpatching" : "unpatching to patching");
+
+	klp_transition_patch->enabled = !klp_transition_patch->enabled;
+	klp_target_state = !klp_target_state;
+	klp_jump_attempts = 0;
+
+	klp_start_transition();
+	mod_delayed_work(system_wq, &klp_transition_work, 0);
+}
+
+/**
+ * klp_force_transition() - switch without the stack check
+ *
+ * The administrator takes responsibility for tasks still inside the code
+ * being replaced.  Patches involved can no longer be removed.
+ */
+void klp_force_transition(void)
+{
+	struct klp_patch *patch;
+
+	pr_warn("forcing remaining tasks to the patched state\n");
+
+	if (klp_target_state == KLP_TRANSITION_UNPATCHED) {
+		klp_transition_patch->forced = true;
+	} else if (klp_transition_patch->replace) {
+		klp_for_each_patch(patch)
+			if (patch != klp_transition_patch)
+				patch->forced = true;
+	}
+
+	klp_jump_forced = true;
+	klp_try_complete_transition();
+}
+
+/**
+ * klp_update_patch_state() - per-task switch point; nothing to do here
+ * @task:	the task
+ *
+ * This backend switches all tasks at once under stop_machine.
+ */
+void klp_update_patch_state(struct task_struct *task)
+{
+	clear_tsk_thread_flag(task, TIF_PATCH_PENDING);
+}
+
+/**
+ * __klp_sched_try_switch() - per-task switch point; nothing to do here
+ */
+void __klp_sched_try_switch(void)
+{
+}
+
+/**
+ * klp_copy_process() - a new task inherits its parent's patch state
+ * @child:	the new task
+ */
+void klp_copy_process(struct task_struct *child)
+{
+	clear_tsk_thread_flag(child, TIF_PATCH_PENDING);
+	child->patch_state = current->patch_state;
+}
