@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests of the arm64 instruction decisions of the direct-branch
+ * live patching backend: entry decoding, branch ranges, veneer contents.
+ */
+
+#include <kunit/test.h>
+#include <linux/sizes.h>
+
+#include <asm/insn.h>
+#include <asm/livepatch.h>
+
+#define BTI_C		0xd503245fU
+#define BTI_JC		0xd50324dfU
+#define PACIASP		0xd503233fU
+#define PACIBSP		0xd503237fU
+#define AUTIASP		0xd50323bfU
+#define NOP		0xd503201fU
+#define RET		0xd65f03c0U
+#define MOV_W0_7	0x528000e0U
+#define STP_FP_LR	0xa9bf7bfdU
+#define B_BACK_4	0x17ffffffU	/* b . - 4 */
+#define BR_X16		0xd61f0200U
+
+static int decode(const u32 *insns, unsigned long size, unsigned int *off,
+		  bool *signs)
+{
+	u32 le[8];
+	unsigned int i;
+
+	for (i = 0; i < size / 4 && i < ARRAY_SIZE(le); i++)
+		le[i] = (__force u32)cpu_to_le32(insns[i]);
+	return klp_arch_decode_entry(le, size, off, signs);
+}
+
+static void klp_arch_entry_landing_pads(struct kunit *test)
+{
+	const u32 leaf[] = { BTI_C, MOV_W0_7, RET };
+	const u32 leaf_jc[] = { BTI_JC, MOV_W0_7, RET };
+	const u32 nonleaf[] = { PACIASP, STP_FP_LR, RET };
+	const u32 plain[] = { MOV_W0_7, RET };
+	unsigned int off = 99;
+	bool signs = true;
+
+	KUNIT_EXPECT_EQ(test, decode(leaf, sizeof(leaf), &off, &signs), 0);
+	KUNIT_EXPECT_EQ(test, off, 4U);
+	KUNIT_EXPECT_FALSE(test, signs);
+
+	KUNIT_EXPECT_EQ(test, decode(leaf_jc, sizeof(leaf_jc), &off, &signs), 0);
+	KUNIT_EXPECT_EQ(test, off, 4U);
+
+	KUNIT_EXPECT_EQ(test, decode(nonleaf, sizeof(nonleaf), &off, &signs), 0);
+	KUNIT_EXPECT_EQ(test, off, 4U);
+	KUNIT_EXPECT_TRUE(test, signs);
+
+	KUNIT_EXPECT_EQ(test, decode(plain, sizeof(plain), &off, &signs), 0);
+	KUNIT_EXPECT_EQ(test, off, 0U);
+	KUNIT_EXPECT_FALSE(test, signs);
+}
+
+static void klp_arch_entry_refused(struct kunit *test)
+{
+	const u32 bkey[] = { PACIBSP, STP_FP_LR, RET };
+	const u32 pad_only[] = { BTI_C };
+	const u32 one[] = { RET };
+	const u32 pad_ret[] = { BTI_C, RET };
+	const u32 loop[] = { BTI_C, NOP, B_BACK_4, RET };
+	unsigned int off;
+	bool signs;
+
+	KUNIT_EXPECT_EQ(test, decode(bkey, sizeof(bkey), &off, &signs),
+			-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, decode(pad_only, sizeof(pad_only), &off, &signs),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, decode(one, 0, &off, &signs), -EINVAL);
+	/* One instruction after the landing pad is enough. */
+	KUNIT_EXPECT_EQ(test, decode(pad_ret, sizeof(pad_ret), &off, &signs), 0);
+	KUNIT_EXPECT_EQ(test, off, 4U);
+	KUNIT_EXPECT_EQ(test, decode(one, sizeof(one), &off, &signs), 0);
+	KUNIT_EXPECT_EQ(test, off, 0U);
+	/* A loop back to the slot would re-enter the new function. */
+	KUNIT_EXPECT_EQ(test, decode(loop, sizeof(loop), &off, &signs), -EINVAL);
+}
+
+static void klp_arch_route_ranges(struct kunit *test)
+{
+	const unsigned long slot = 0xffff800080100004UL;
+	unsigned long dest;
+
+	/* Unsigned LR: B reaches [-128M, +128M - 4]. */
+	KUNIT_EXPECT_EQ(test, klp_arch_route(slot, false, slot + SZ_128M - 4,
+					     BTI_C, &dest), KLP_ROUTE_DIRECT);
+	KUNIT_EXPECT_EQ(test, dest, slot + SZ_128M - 4);
+	KUNIT_EXPECT_EQ(test, klp_arch_route(slot, false, slot + SZ_128M,
+					     BTI_C, &dest), KLP_ROUTE_VENEER);
+	KUNIT_EXPECT_EQ(test, dest, slot + SZ_128M);
+	KUNIT_EXPECT_EQ(test, klp_arch_route(slot, false, slot - SZ_128M,
+					     PACIASP, &dest), KLP_ROUTE_DIRECT);
+	KUNIT_EXPECT_EQ(test, klp_arch_route(slot, false, slot - SZ_128M - 4,
+					     PACIASP, &dest), KLP_ROUTE_VENEER);
+}
+
+static void klp_arch_route_pac(struct kunit *test)
+{
+	const unsigned long slot = 0xffff800080100004UL;
+	unsigned long dest;
+
+	/* Signed LR, new function signs too: skip its PACIASP. */
+	KUNIT_EXPECT_EQ(test, klp_arch_route(slot, true, slot + 0x1000,
+					     PACIASP, &dest), KLP_ROUTE_DIRECT);
+	KUNIT_EXPECT_EQ(test, dest, slot + 0x1000 + 4);
+	/* ... unless new + 4 is out of reach: veneer, authenticate, enter at 0. */
+	KUNIT_EXPECT_EQ(test, klp_arch_route(slot, true, slot + SZ_128M - 4,
+					     PACIASP, &dest),
+			KLP_ROUTE_VENEER_AUT);
+	KUNIT_EXPECT_EQ(test, dest, slot + SZ_128M - 4);
+	/* Signed LR, new function does not sign: authenticate first. */
+	KUNIT_EXPECT_EQ(test, klp_arch_route(slot, true, slot + 0x1000,
+					     BTI_C, &dest),
+			KLP_ROUTE_VENEER_AUT);
+	KUNIT_EXPECT_EQ(test, dest, slot + 0x1000);
+}
+
+static void klp_arch_veneer_contents(struct kunit *test)
+{
+	const unsigned long pc = 0xffff800080200000UL;
+	const unsigned long dest = 0xffff8000f0001234UL;
+	u32 buf[KLP_ARCH_VENEER_SIZE / 4];
+	unsigned int i;
+	u64 lit;
+
+	klp_arch_veneer_fill(buf, pc, dest, false);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu((__force __le32)buf[0]), NOP);
+	/* LDR x16, pc + 12 (from the LDR at +4 to the literal at +16) */
+	KUNIT_EXPECT_TRUE(test, aarch64_insn_is_ldr_lit(le32_to_cpu((__force __le32)buf[1])));
+	KUNIT_EXPECT_EQ(test, le32_to_cpu((__force __le32)buf[1]),
+			0x58000000U | (12 / 4) << 5 | 16);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu((__force __le32)buf[2]), BR_X16);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu((__force __le32)buf[3]),
+			(u32)AARCH64_BREAK_FAULT);
+	memcpy(&lit, &buf[4], sizeof(lit));
+	KUNIT_EXPECT_EQ(test, le64_to_cpu((__force __le64)lit), (u64)dest);
+	for (i = 6; i < ARRAY_SIZE(buf); i++)
+		KUNIT_EXPECT_EQ(test, le32_to_cpu((__force __le32)buf[i]),
+				(u32)AARCH64_BREAK_FAULT);
+
+	klp_arch_veneer_fill(buf, pc, dest, true);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu((__force __le32)buf[0]), AUTIASP);
+}
+
+static struct kunit_case klp_arch_cases[] = {
+	KUNIT_CASE(klp_arch_entry_landing_pads),
+	KUNIT_CASE(klp_arch_entry_refused),
+	KUNIT_CASE(klp_arch_route_ranges),
+	KUNIT_CASE(klp_arch_route_pac),
+	KUNIT_CASE(klp_arch_veneer_contents),
+	{}
+};
+
+static struct kunit_suite klp_arch_suite = {
+	.name = "livepatch_wo_ftrace_arm64",
+	.test_cases = klp_arch_cases,
+};
+
+kunit_test_suite(klp_arch_suite);

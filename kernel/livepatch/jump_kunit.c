@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests of the range lookup used by the stack check of the
+ * direct-branch backend.
+ */
+
+#include <kunit/test.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+
+#include "jump.h"
+
+static const struct klp_jump_range *find(const struct klp_jump_range *r,
+					 unsigned int nr, unsigned long pc)
+{
+	return klp_jump_find_range(r, nr, pc);
+}
+
+static void klp_jump_range_bounds(struct kunit *test)
+{
+	struct klp_jump_range r[] = {
+		{ .start = 0x3000, .end = 0x3100 },
+		{ .start = 0x1000, .end = 0x1010 },
+		{ .start = 0x2000, .end = 0x2004 },
+	};
+
+	klp_jump_sort_ranges(r, ARRAY_SIZE(r));
+	KUNIT_EXPECT_EQ(test, r[0].start, 0x1000UL);
+	KUNIT_EXPECT_EQ(test, r[2].start, 0x3000UL);
+
+	KUNIT_EXPECT_NULL(test, find(r, 3, 0));
+	KUNIT_EXPECT_NULL(test, find(r, 3, 0xfff));
+	KUNIT_EXPECT_PTR_EQ(test, find(r, 3, 0x1000), &r[0]);
+	KUNIT_EXPECT_PTR_EQ(test, find(r, 3, 0x100f), &r[0]);
+	KUNIT_EXPECT_NULL(test, find(r, 3, 0x1010));
+	KUNIT_EXPECT_PTR_EQ(test, find(r, 3, 0x2003), &r[1]);
+	KUNIT_EXPECT_NULL(test, find(r, 3, 0x2004));
+	KUNIT_EXPECT_PTR_EQ(test, find(r, 3, 0x30ff), &r[2]);
+	KUNIT_EXPECT_NULL(test, find(r, 3, 0x3100));
+	KUNIT_EXPECT_NULL(test, find(r, 3, ~0UL));
+}
+
+static void klp_jump_range_empty(struct kunit *test)
+{
+	struct klp_jump_range r = { .start = 0x1000, .end = 0x2000 };
+
+	KUNIT_EXPECT_NULL(test, find(&r, 0, 0x1000));
+	KUNIT_EXPECT_PTR_EQ(test, find(&r, 1, 0x1fff), &r);
+}
+
+static void klp_jump_range_identical(struct kunit *test)
+{
+	struct klp_jump_range r[] = {
+		{ .start = 0x1000, .end = 0x1040 },
+		{ .start = 0x1000, .end = 0x1040 },
+	};
+	const struct klp_jump_range *hit;
+
+	klp_jump_sort_ranges(r, ARRAY_SIZE(r));
+	hit = find(r, 2, 0x1020);
+	KUNIT_EXPECT_NOT_NULL(test, hit);
+	KUNIT_EXPECT_NULL(test, find(r, 2, 0x1040));
+}
+
+/* Compare the binary search with a linear scan on random layouts. */
+static void klp_jump_range_random(struct kunit *test)
+{
+	const unsigned int nr = 1000;
+	struct klp_jump_range *r;
+	unsigned long base = 0x10000, pc;
+	unsigned int i, j, n;
+
+	r = kunit_kcalloc(test, nr, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+
+	for (i = 0; i < nr; i++) {
+		base += 4 * (1 + get_random_u32_below(64));
+		r[i].start = base;
+		base += 4 * (1 + get_random_u32_below(64));
+		r[i].end = base;
+	}
+	/* Shuffle, then sort again. */
+	for (i = nr - 1; i > 0; i--)
+		swap(r[i], r[get_random_u32_below(i + 1)]);
+	klp_jump_sort_ranges(r, nr);
+
+	for (j = 0; j < 20000; j++) {
+		const struct klp_jump_range *want = NULL;
+
+		pc = 0x10000 + get_random_u32_below(base - 0x10000 + 8);
+		for (n = 0; n < nr; n++)
+			if (pc >= r[n].start && pc < r[n].end)
+				want = &r[n];
+		KUNIT_ASSERT_PTR_EQ(test, find(r, nr, pc), want);
+	}
+}
+
+static struct kunit_case klp_jump_range_cases[] = {
+	KUNIT_CASE(klp_jump_range_bounds),
+	KUNIT_CASE(klp_jump_range_empty),
+	KUNIT_CASE(klp_jump_range_identical),
+	KUNIT_CASE(klp_jump_range_random),
+	{}
+};
+
+static struct kunit_suite klp_jump_range_suite = {
+	.name = "livepatch_wo_ftrace_ranges",
+	.test_cases = klp_jump_range_cases,
+};
+
+kunit_test_suite(klp_jump_range_suite);
