@@ -30,7 +30,7 @@ static int klp_jump_commit_cpu(void *data)
 	int ret = 0;
 
 	if (atomic_inc_return(&ctx->cpus) != 1) {
-		/* Wait for the writer, then drop what this CPU fetched. */
+		/* Wait for the writer (pairs with its store-release). */
 		while (!smp_load_acquire(&ctx->done))
 			cpu_relax();
 		klp_arch_sync_core();
@@ -54,6 +54,7 @@ static int klp_jump_commit_cpu(void *data)
 	}
 
 	ctx->ret = ret;
+	/* Publish the writes and ret to the CPUs waiting above. */
 	smp_store_release(&ctx->done, 1);
 	klp_arch_sync_core();
 	return ret;

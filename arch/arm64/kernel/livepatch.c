@@ -24,24 +24,9 @@
 #include <asm/sections.h>
 #include <asm/stacktrace.h>
 
-#define KLP_VENEER_POOL_SIZE	SZ_64K
 #define KLP_VENEER_SLOTS	(KLP_VENEER_POOL_SIZE / KLP_ARCH_VENEER_SIZE)
 #define KLP_MAX_FRAMES		512
 
-/*
- * Veneers for far targets live in the kernel image's own text, so that
- * every function of vmlinux is within the +/-128 MB of a single B from
- * them, whatever KASLR and the module region placement did.  The pool is
- * filled with BRK and only ever written through the text-poke fixmap.
- */
-asm(".pushsection .text, \"ax\"\n"
-    ".balign " __stringify(PAGE_SIZE) "\n"
-    "klp_veneer_pool:\n"
-    ".fill " __stringify(KLP_VENEER_POOL_SIZE / 4) ", 4, "
-	__stringify(AARCH64_BREAK_FAULT) "\n"
-    ".popsection\n");
-
-extern u32 klp_veneer_pool[];
 static DECLARE_BITMAP(klp_veneer_used, KLP_VENEER_SLOTS);
 
 static u32 klp_hint(enum aarch64_insn_hint_cr_op op)
@@ -172,7 +157,7 @@ void klp_arch_veneer_fill(u32 *buf, unsigned long pc, unsigned long dest,
 							    AARCH64_INSN_REG_16,
 							    true));
 	insn[2] = cpu_to_le32(aarch64_insn_gen_branch_reg(AARCH64_INSN_REG_16,
-							 AARCH64_INSN_BRANCH_NOLINK));
+							  AARCH64_INSN_BRANCH_NOLINK));
 	*(__le64 *)&insn[4] = cpu_to_le64(dest);
 }
 

@@ -6,12 +6,18 @@
 #ifndef __ASM_LIVEPATCH_H
 #define __ASM_LIVEPATCH_H
 
+/* Bytes reserved for one veneer; a veneer never spans two slots. */
+#define KLP_ARCH_VENEER_SIZE	32
+/* The pool of veneers in the kernel image (livepatch_veneers.S). */
+#define KLP_VENEER_POOL_SIZE	0x10000
+
+#ifndef __ASSEMBLY__
+
 #include <linux/types.h>
 
 struct task_struct;
 
-/* Bytes reserved for one veneer; a veneer never spans two slots. */
-#define KLP_ARCH_VENEER_SIZE	32
+extern u32 klp_veneer_pool[];
 
 /**
  * struct klp_arch_site - how the entry of one old function is redirected
@@ -76,5 +82,7 @@ typedef int (*klp_arch_frame_fn)(void *data, unsigned long pc);
 
 int klp_arch_walk_task(struct task_struct *task, klp_arch_frame_fn fn,
 		       void *data);
+
+#endif /* !__ASSEMBLY__ */
 
 #endif /* __ASM_LIVEPATCH_H */
