@@ -10,11 +10,14 @@
  */
 
 #include <linux/bitmap.h>
+#include <linux/execmem.h>
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
 #include <linux/livepatch.h>
 #include <linux/sched.h>
 #include <linux/sched/task_stack.h>
+#include <linux/set_memory.h>
+#include <linux/slab.h>
 #include <linux/sizes.h>
 
 #include <asm/insn.h>
@@ -161,18 +164,112 @@ void klp_arch_veneer_fill(u32 *buf, unsigned long pc, unsigned long dest,
 	*(__le64 *)&insn[4] = cpu_to_le64(dest);
 }
 
-static void *klp_veneer_alloc(unsigned long slot)
+/*
+ * Module text may be beyond the reach of the pool in vmlinux (with
+ * RANDOMIZE_MODULE_REGION_FULL modules can be up to 2 GB away).  Veneers
+ * for such sites come from pages of the module region, kept only while
+ * they hold a veneer in use and only if they are within reach of the site.
+ */
+struct klp_veneer_page {
+	struct list_head node;
+	unsigned long base;
+	DECLARE_BITMAP(used, PAGE_SIZE / KLP_ARCH_VENEER_SIZE);
+};
+
+static LIST_HEAD(klp_veneer_pages);
+
+static void *klp_veneer_take(unsigned long *used, unsigned int nr,
+			     unsigned long base, unsigned long slot)
 {
-	unsigned long pool = (unsigned long)klp_veneer_pool;
 	unsigned int i;
 
-	for_each_clear_bit(i, klp_veneer_used, KLP_VENEER_SLOTS) {
-		if (klp_b_reaches(slot, pool + i * KLP_ARCH_VENEER_SIZE)) {
-			__set_bit(i, klp_veneer_used);
-			return (void *)(pool + i * KLP_ARCH_VENEER_SIZE);
+	for_each_clear_bit(i, used, nr) {
+		if (klp_b_reaches(slot, base + i * KLP_ARCH_VENEER_SIZE)) {
+			__set_bit(i, used);
+			return (void *)(base + i * KLP_ARCH_VENEER_SIZE);
 		}
 	}
 	return NULL;
+}
+
+static struct klp_veneer_page *klp_veneer_page_new(unsigned long slot)
+{
+	struct klp_veneer_page *page;
+	void *base;
+
+	page = kzalloc(sizeof(*page), GFP_KERNEL);
+	if (!page)
+		return NULL;
+	base = execmem_alloc(EXECMEM_MODULE_TEXT, PAGE_SIZE);
+	if (!base)
+		goto free_page;
+	page->base = (unsigned long)base;
+	if (!klp_b_reaches(slot, page->base) &&
+	    !klp_b_reaches(slot, page->base + PAGE_SIZE - KLP_ARCH_VENEER_SIZE))
+		goto free_base;
+
+	memset32(base, AARCH64_BREAK_FAULT, PAGE_SIZE / AARCH64_INSN_SIZE);
+	if (set_memory_rox(page->base, 1))
+		goto free_base;
+	list_add(&page->node, &klp_veneer_pages);
+	return page;
+
+free_base:
+	execmem_free(base);
+free_page:
+	kfree(page);
+	return NULL;
+}
+
+static void *klp_veneer_alloc(unsigned long slot)
+{
+	const unsigned int per_page = PAGE_SIZE / KLP_ARCH_VENEER_SIZE;
+	struct klp_veneer_page *page;
+	void *veneer;
+
+	veneer = klp_veneer_take(klp_veneer_used, KLP_VENEER_SLOTS,
+				 (unsigned long)klp_veneer_pool, slot);
+	if (veneer)
+		return veneer;
+
+	list_for_each_entry(page, &klp_veneer_pages, node) {
+		veneer = klp_veneer_take(page->used, per_page, page->base, slot);
+		if (veneer)
+			return veneer;
+	}
+
+	page = klp_veneer_page_new(slot);
+	if (!page)
+		return NULL;
+	return klp_veneer_take(page->used, per_page, page->base, slot);
+}
+
+static void klp_veneer_free(void *veneer)
+{
+	unsigned long addr = (unsigned long)veneer;
+	unsigned long pool = (unsigned long)klp_veneer_pool;
+	struct klp_veneer_page *page;
+
+	aarch64_insn_set(veneer, AARCH64_BREAK_FAULT, KLP_ARCH_VENEER_SIZE);
+	if (addr >= pool && addr < pool + KLP_VENEER_POOL_SIZE) {
+		__clear_bit((addr - pool) / KLP_ARCH_VENEER_SIZE,
+			    klp_veneer_used);
+		return;
+	}
+
+	list_for_each_entry(page, &klp_veneer_pages, node) {
+		if (addr < page->base || addr >= page->base + PAGE_SIZE)
+			continue;
+		__clear_bit((addr - page->base) / KLP_ARCH_VENEER_SIZE,
+			    page->used);
+		if (bitmap_empty(page->used, PAGE_SIZE / KLP_ARCH_VENEER_SIZE)) {
+			list_del(&page->node);
+			execmem_free((void *)page->base);
+			kfree(page);
+		}
+		return;
+	}
+	WARN_ONCE(1, "veneer %p not allocated\n", veneer);
 }
 
 /**
@@ -209,7 +306,8 @@ int klp_arch_site_init(struct klp_arch_site *site, unsigned long addr,
  * the slot is changed to reach it.
  *
  * Return: 0, -ERANGE when no veneer can be placed within reach of the
- * slot, or -EFAULT when the new function cannot be read.
+ * slot (neither in the pool of vmlinux nor in a page of the module
+ * region), or -EFAULT when the new function cannot be read.
  */
 int klp_arch_branch_prepare(const struct klp_arch_site *site,
 			    unsigned long new_func, struct klp_arch_branch *br)
@@ -245,15 +343,9 @@ int klp_arch_branch_prepare(const struct klp_arch_site *site,
  */
 void klp_arch_branch_release(struct klp_arch_branch *br)
 {
-	unsigned long idx;
-
 	if (!br->veneer)
 		return;
-
-	idx = ((unsigned long)br->veneer - (unsigned long)klp_veneer_pool) /
-	      KLP_ARCH_VENEER_SIZE;
-	aarch64_insn_set(br->veneer, AARCH64_BREAK_FAULT, KLP_ARCH_VENEER_SIZE);
-	__clear_bit(idx, klp_veneer_used);
+	klp_veneer_free(br->veneer);
 	br->veneer = NULL;
 }
 
