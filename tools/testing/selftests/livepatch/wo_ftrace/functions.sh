@@ -1,0 +1,96 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers shared by the test-wo-ftrace-*.sh scripts.  Each script sets NAME
+# and sources this file; it sets up the common state (MODS, MARK, START_MS)
+# and the cleanup trap handler that leaves no patch or module behind.
+
+KLP_SYSFS=/sys/kernel/livepatch
+DBGFS=/sys/kernel/debug
+TGT=$DBGFS/klpj_target
+FAILS=0
+ALLOWED_LEFT=
+ALL_PATCHES="klpj_replace klpj_patch3 klpj_patch2 klpj_patch1 klpj_vmlinux"
+
+now_ms() { local t=${EPOCHREALTIME//[.,]/}; echo $((t / 1000)); }
+ok() { echo "ok: $*"; }
+bad() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
+# check DESCRIPTION CMD...: report whether CMD succeeds
+check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+skip() { echo "SKIP: $*"; exit 4; }
+# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds
+wait_for() {
+	local end=$(($(now_ms) + $1 * 1000))
+	shift
+	until "$@"; do
+		[ "$(now_ms)" -ge "$end" ] && return 1
+		sleep 0.1
+	done
+}
+mod_loaded() { grep -q "^$1 " /proc/modules; }
+patch_attr() { cat "$KLP_SYSFS/$1/$2" 2>/dev/null; }
+in_transition() { [ "$(patch_attr "$1" transition)" = 1 ]; }
+settled() { [ "$(patch_attr "$1" transition)" != 1 ]; }
+patch_gone() { [ ! -d "$KLP_SYSFS/$1" ]; }
+# field KEY LINE: the value of KEY=value in LINE
+field() { [[ " $2 " =~ [[:space:]]$1=([^[:space:]]*) ]] && echo "${BASH_REMATCH[1]}"; }
+# load_patch NAME: insmod, then wait (bounded) for the transition to end
+load_patch() {
+	insmod "$MODS/$1.ko" && wait_for 30 settled "$1" && return 0
+	klog | grep -E "livepatch: .*(fail|cannot|no branch)" | tail -n 3 | sed 's/^/  dmesg: /'
+	return 1
+}
+# disable_patch NAME: disable, then wait (bounded) for the patch to be freed
+disable_patch() { echo 0 > "$KLP_SYSFS/$1/enabled" && wait_for 30 patch_gone "$1"; }
+# unload_mod NAME: rmmod, retried while the module is still referenced
+unload_mod() {
+	local end=$(($(now_ms) + 5000))
+	while mod_loaded "$1"; do
+		rmmod "$1" 2>/dev/null && return 0
+		[ "$(now_ms)" -ge "$end" ] && { rmmod "$1"; return 1; }
+		sleep 0.1
+	done
+}
+# kernel messages since this test started, without timestamps
+klog() { dmesg | sed -n "/$MARK/,\$p" | sed 's/^\[[^]]*\] //'; }
+klog_has() { klog | grep -qE -- "$1"; }
+
+cleanup() {
+	local rc=$? p f
+	trap - EXIT
+	set +e
+	for f in sleep spin hammer; do
+		[ -e "$TGT/$f" ] && echo 0 > "$TGT/$f" 2>/dev/null
+	done
+	for p in $ALL_PATCHES $EXTRA_PATCHES; do
+		[ -d "$KLP_SYSFS/$p" ] || continue
+		wait_for 10 settled "$p" ||
+			{ echo 0 > "$KLP_SYSFS/$p/enabled"; wait_for 10 settled "$p"; }
+		[ "$(patch_attr "$p" enabled)" = 1 ] &&
+			echo 0 > "$KLP_SYSFS/$p/enabled"
+		wait_for 10 patch_gone "$p" || echo "cleanup: patch $p remains"
+	done
+	for p in $ALL_PATCHES $EXTRA_PATCHES klpj_target; do
+		[[ " $ALLOWED_LEFT " == *" $p "* ]] && continue
+		if ! unload_mod "$p"; then
+			echo "cleanup: cannot remove module $p"
+			[ "$rc" = 0 ] && rc=1
+		fi
+	done
+	echo "$NAME: done in $(($(now_ms) - START_MS)) ms, exit $rc"
+	exit "$rc"
+}
+
+START_MS=$(now_ms)
+EXTRA_PATCHES=
+[ "$(id -u)" = 0 ] || skip "must run as root"
+[ -d "$KLP_SYSFS" ] || skip "no $KLP_SYSFS: CONFIG_LIVEPATCH is off"
+grep -qs " $DBGFS debugfs " /proc/mounts || mount -t debugfs debugfs "$DBGFS" ||
+	skip "cannot mount debugfs"
+MODS=
+for d in "${KLPJ_MOD_DIR:-}" ./wo_ftrace "$(dirname "$0")"; do
+	[ -n "$d" ] && [ -f "$d/klpj_target.ko" ] && { MODS=$d; break; }
+done
+MARK="klpj-mark-$NAME-$$-$START_MS"
+echo "$MARK" > /dev/kmsg
+echo "TEST: $NAME"
