@@ -11,6 +11,7 @@
 
 #include <linux/bitmap.h>
 #include <linux/execmem.h>
+#include <linux/ftrace.h>
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
 #include <linux/livepatch.h>
@@ -48,18 +49,24 @@ static bool klp_b_reaches(unsigned long pc, unsigned long dest)
  * klp_arch_decode_entry() - choose the instruction of an entry to replace
  * @insns:	the function's instructions, as they are in memory
  * @size:	the function's size in bytes
+ * @ftrace_end:	offset of the first instruction after the function's ftrace
+ *		call site, or 0 when ftrace does not manage the entry
  * @slot_off:	set to the byte offset of the instruction to replace
  * @signs_lr:	set when the entry signs LR before reaching the slot
  *
  * A landing pad at the entry (BTI or PACIASP) is kept so that indirect
  * calls still land on one; the slot is the instruction after it.  Without
- * a landing pad the slot is the first instruction.
+ * a landing pad the slot is the first instruction.  When ftrace owns
+ * instructions of the entry (-fpatchable-function-entry), they are left to
+ * it and the slot is the first instruction after them: tracing the old
+ * function keeps working, and LR is not signed yet there.
  *
  * Return: 0, -EINVAL when the function is too short or branches back to
  * its own slot, -EOPNOTSUPP for an entry signed with the B key.
  */
 int klp_arch_decode_entry(const u32 *insns, unsigned long size,
-			  unsigned int *slot_off, bool *signs_lr)
+			  unsigned int ftrace_end, unsigned int *slot_off,
+			  bool *signs_lr)
 {
 	unsigned int off = 0, i;
 	u32 insn0;
@@ -69,7 +76,9 @@ int klp_arch_decode_entry(const u32 *insns, unsigned long size,
 
 	insn0 = le32_to_cpu((__force __le32)insns[0]);
 	*signs_lr = false;
-	if (aarch64_insn_is_bti(insn0)) {
+	if (ftrace_end) {
+		off = ftrace_end;
+	} else if (aarch64_insn_is_bti(insn0)) {
 		off = AARCH64_INSN_SIZE;
 	} else if (insn0 == klp_hint(AARCH64_INSN_HINT_PACIASP)) {
 		off = AARCH64_INSN_SIZE;
@@ -283,10 +292,13 @@ static void klp_veneer_free(void *veneer)
 int klp_arch_site_init(struct klp_arch_site *site, unsigned long addr,
 		       unsigned long size)
 {
-	unsigned int off;
+	unsigned long ftrace_site = ftrace_location(addr);
+	unsigned int ftrace_end = 0, off;
 	int ret;
 
-	ret = klp_arch_decode_entry((const u32 *)addr, size, &off,
+	if (ftrace_site)
+		ftrace_end = ftrace_site - addr + AARCH64_INSN_SIZE;
+	ret = klp_arch_decode_entry((const u32 *)addr, size, ftrace_end, &off,
 				    &site->signs_lr);
 	if (ret)
 		return ret;

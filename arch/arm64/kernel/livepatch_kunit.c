@@ -22,15 +22,21 @@
 #define B_BACK_4	0x17ffffffU	/* b . - 4 */
 #define BR_X16		0xd61f0200U
 
-static int decode(const u32 *insns, unsigned long size, unsigned int *off,
-		  bool *signs)
+static int decode_ftrace(const u32 *insns, unsigned long size,
+			 unsigned int ftrace_end, unsigned int *off, bool *signs)
 {
 	u32 le[8];
 	unsigned int i;
 
 	for (i = 0; i < size / 4 && i < ARRAY_SIZE(le); i++)
 		le[i] = (__force u32)cpu_to_le32(insns[i]);
-	return klp_arch_decode_entry(le, size, off, signs);
+	return klp_arch_decode_entry(le, size, ftrace_end, off, signs);
+}
+
+static int decode(const u32 *insns, unsigned long size, unsigned int *off,
+		  bool *signs)
+{
+	return decode_ftrace(insns, size, 0, off, signs);
 }
 
 static void klp_arch_entry_landing_pads(struct kunit *test)
@@ -80,6 +86,26 @@ static void klp_arch_entry_refused(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, off, 0U);
 	/* A loop back to the slot would re-enter the new function. */
 	KUNIT_EXPECT_EQ(test, decode(loop, sizeof(loop), &off, &signs), -EINVAL);
+}
+
+/* -fpatchable-function-entry=2: BTI C; NOP; NOP; then the function body. */
+static void klp_arch_entry_ftrace(struct kunit *test)
+{
+	const u32 nonleaf[] = { BTI_C, NOP, NOP, PACIASP, STP_FP_LR, RET };
+	const u32 leaf[] = { BTI_C, NOP, NOP, MOV_W0_7, RET };
+	const u32 too_short[] = { BTI_C, NOP, NOP };
+	unsigned int off;
+	bool signs = true;
+
+	KUNIT_EXPECT_EQ(test, decode_ftrace(nonleaf, sizeof(nonleaf), 12, &off,
+					    &signs), 0);
+	KUNIT_EXPECT_EQ(test, off, 12U);
+	KUNIT_EXPECT_FALSE(test, signs);
+	KUNIT_EXPECT_EQ(test, decode_ftrace(leaf, sizeof(leaf), 12, &off,
+					    &signs), 0);
+	KUNIT_EXPECT_EQ(test, off, 12U);
+	KUNIT_EXPECT_EQ(test, decode_ftrace(too_short, sizeof(too_short), 12,
+					    &off, &signs), -EINVAL);
 }
 
 static void klp_arch_route_ranges(struct kunit *test)
@@ -151,6 +177,7 @@ static void klp_arch_veneer_contents(struct kunit *test)
 static struct kunit_case klp_arch_cases[] = {
 	KUNIT_CASE(klp_arch_entry_landing_pads),
 	KUNIT_CASE(klp_arch_entry_refused),
+	KUNIT_CASE(klp_arch_entry_ftrace),
 	KUNIT_CASE(klp_arch_route_ranges),
 	KUNIT_CASE(klp_arch_route_pac),
 	KUNIT_CASE(klp_arch_veneer_contents),

@@ -55,7 +55,8 @@ enum klp_arch_route {
 };
 
 int klp_arch_decode_entry(const u32 *insns, unsigned long size,
-			  unsigned int *slot_off, bool *signs_lr);
+			  unsigned int ftrace_end, unsigned int *slot_off,
+			  bool *signs_lr);
 enum klp_arch_route klp_arch_route(unsigned long slot, bool signs_lr,
 				   unsigned long new_func, u32 new_insn0,
 				   unsigned long *dest);
