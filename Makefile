@@ -1,0 +1,64 @@
+# Build/boot/test driver for the ftrace-free arm64 livepatch kernel.
+# This file is not part of the kernel tree.  The work is done by harness/*.sh;
+# `make help` lists the targets.
+#
+# Variables (command line or environment):
+#   KCONFIG=NAME    extra fragment arch/arm64/configs/klp_NAME.config, objects
+#                   in build/kbuild-NAME (default: "default" = build/kbuild)
+#   TOOLCHAIN=clang build with clang instead of aarch64-linux-gnu-gcc
+#                   (objects in build/kbuild[-NAME]-clang)
+#   CMD='...'       command run in the guest by `make vm`
+#   VM_EXTRA=paths  files/directories copied to /extra in the guest
+#   VM_TIMEOUT=s    overall VM time limit (default 900)
+#   T=regex         `make check`: only tests whose name matches
+#   JOBS=n          kernel build parallelism (default: nproc)
+#   NOBUILD=1       `make vm`/`make run` without rebuilding the kernel first
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+KCONFIG   ?= default
+TOOLCHAIN ?= gcc
+export KCONFIG TOOLCHAIN VM_EXTRA VM_TIMEOUT T JOBS
+# Pass CMD to the scripts verbatim: no make expansion of $(...) or $VAR.
+export KLP_CMD := $(value CMD)
+
+BUILD := build
+SUFFIX := $(if $(filter default,$(KCONFIG)),,-$(KCONFIG))$(if $(filter clang,$(TOOLCHAIN)),-clang)
+
+.PHONY: help deps kernel vm run check bench clean
+
+help:
+	@echo 'make deps            install host packages (apt) and fetch the arm64 guest .debs'
+	@echo 'make kernel          build build/linux (pristine 6.12 + overlay + patches/series)'
+	@echo '                     and Image + modules in build/kbuild$(SUFFIX)'
+	@echo "make vm CMD='...'    boot the kernel in QEMU, run CMD in the guest; log: build/vm$(SUFFIX).log"
+	@echo '                     (exits non-zero if CMD fails; harness/vm.sh returns its exact status)'
+	@echo 'make run             demo: load/disable/unload samples/livepatch in the guest'
+	@echo '                     (harness/demo.sh)'
+	@echo 'make check           all tests: host tests + guest tests (harness/vm-tests.list)'
+	@echo '                     last line: "N passed, N failed, N skipped"'
+	@echo 'make clean           remove build/ (ccache lives in ~/.cache/ccache)'
+	@echo 'variables: KCONFIG=<name> TOOLCHAIN=gcc|clang VM_EXTRA=<paths> VM_TIMEOUT=<s> T=<regex> NOBUILD=1'
+
+deps:
+	@harness/deps.sh
+
+kernel:
+	@harness/kernel.sh
+
+# NOBUILD=1: boot what is built, without the (incremental) kernel build first
+vm: $(if $(NOBUILD),,kernel)
+	@harness/vm.sh
+
+run: $(if $(NOBUILD),,kernel)
+	@KLP_CMD='bash /extra/demo.sh' VM_EXTRA=harness/demo.sh harness/vm.sh
+
+check:
+	@harness/check.sh
+
+bench:
+	@echo 'make bench: not implemented yet' >&2; exit 1
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,59 @@
+# shellcheck shell=bash
+# Common settings for the host-side harness scripts.  Source it, don't run it.
+#
+# Inputs (environment, all optional):
+#   KCONFIG    configuration name: "default" or NAME for the extra fragment
+#              arch/arm64/configs/klp_NAME.config          (default: default)
+#   TOOLCHAIN  gcc | clang                                   (default: gcc)
+#   LINUX_TARBALL  pristine kernel source tarball
+#                  (default: /usr/src/linux-source-6.12.tar.xz)
+
+KLP_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+KLP_BUILD=$KLP_TOP/build
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+# Don't leak the top-level make's flags/variables (CMD=, KCONFIG=, -j...)
+# into the kernel's make.
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+
+KCONFIG=${KCONFIG:-default}
+TOOLCHAIN=${TOOLCHAIN:-gcc}
+LINUX_TARBALL=${LINUX_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+
+case $KCONFIG in
+    *[!A-Za-z0-9_-]*|'') echo "KCONFIG='$KCONFIG': only [A-Za-z0-9_-] allowed" >&2; exit 2 ;;
+esac
+
+# Per-configuration suffix: "" for the default gcc build, "-far", "-clang",
+# "-far-clang", ...  Every per-configuration artefact uses it.
+KLP_SUFFIX=
+[ "$KCONFIG" = default ] || KLP_SUFFIX="-$KCONFIG"
+case $TOOLCHAIN in
+    gcc)   KLP_CC="ccache aarch64-linux-gnu-gcc" ;;
+    clang) KLP_CC="ccache clang"; KLP_SUFFIX="$KLP_SUFFIX-clang" ;;
+    *)     echo "TOOLCHAIN='$TOOLCHAIN': must be gcc or clang" >&2; exit 2 ;;
+esac
+
+KLP_BASE=$KLP_BUILD/base                  # pristine extracted tarball
+KLP_SRC=$KLP_BUILD/linux                  # pristine + overlay + patches
+KLP_KBUILD=$KLP_BUILD/kbuild$KLP_SUFFIX   # O= directory
+KLP_SELFTESTS=$KLP_BUILD/selftests$KLP_SUFFIX  # built copy of selftests/livepatch
+KLP_VMLOG=$KLP_BUILD/vm$KLP_SUFFIX.log
+KLP_DEBS=$KLP_BUILD/debs
+
+# Fragments merged on top of tinyconfig, in order (names under arch/arm64/configs/).
+KLP_FRAGMENTS=(klp_wo_ftrace.config)
+[ "$KCONFIG" = default ] || KLP_FRAGMENTS+=("klp_$KCONFIG.config")
+
+# Kernel make invocation (source tree build/linux, objects in O=).
+KLP_KMAKE=(make -C "$KLP_SRC" O="$KLP_KBUILD" ARCH=arm64
+           CROSS_COMPILE=aarch64-linux-gnu- CC="$KLP_CC"
+           KBUILD_BUILD_USER=klp KBUILD_BUILD_HOST=klp-harness)
+
+KLP_JOBS=${JOBS:-$(nproc)}
+# ccache: hash paths relative to the checkout, so that another clone (CI)
+# hits the cache filled by this one.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$KLP_TOP}
+
+klp_log()  { printf '%s\n' "[${KLP_TAG:-klp}] $*" >&2; }
+klp_die()  { printf '%s\n' "[${KLP_TAG:-klp}] ERROR: $*" >&2; exit 1; }
+klp_now()  { date +%s; }
