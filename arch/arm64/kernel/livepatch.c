@@ -10,7 +10,6 @@
  */
 
 #include <linux/bitmap.h>
-#include <linux/execmem.h>
 #include <linux/ftrace.h>
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
@@ -19,6 +18,7 @@
 #include <linux/sched/task_stack.h>
 #include <linux/set_memory.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 #include <linux/sizes.h>
 
 #include <asm/insn.h>
@@ -176,8 +176,8 @@ void klp_arch_veneer_fill(u32 *buf, unsigned long pc, unsigned long dest,
 /*
  * Module text may be beyond the reach of the pool in vmlinux (with
  * RANDOMIZE_MODULE_REGION_FULL modules can be up to 2 GB away).  Veneers
- * for such sites come from pages of the module region, kept only while
- * they hold a veneer in use and only if they are within reach of the site.
+ * for such sites come from vmalloc pages allocated within reach of the
+ * site, kept only while they hold a veneer in use.
  */
 struct klp_veneer_page {
 	struct list_head node;
@@ -203,31 +203,35 @@ static void *klp_veneer_take(unsigned long *used, unsigned int nr,
 
 static struct klp_veneer_page *klp_veneer_page_new(unsigned long slot)
 {
+	unsigned long start = PAGE_ALIGN(slot - SZ_128M);
+	unsigned long end = (slot + SZ_128M) & PAGE_MASK;
 	struct klp_veneer_page *page;
 	void *base;
 
 	page = kzalloc(sizeof(*page), GFP_KERNEL);
 	if (!page)
 		return NULL;
-	base = execmem_alloc(EXECMEM_MODULE_TEXT, PAGE_SIZE);
-	if (!base)
-		goto free_page;
-	page->base = (unsigned long)base;
-	if (!klp_b_reaches(slot, page->base) &&
-	    !klp_b_reaches(slot, page->base + PAGE_SIZE - KLP_ARCH_VENEER_SIZE))
-		goto free_base;
 
+	/* A page entirely within reach of the slot, mapped RW for now. */
+	base = __vmalloc_node_range(PAGE_SIZE, PAGE_SIZE,
+				    max(start, (unsigned long)VMALLOC_START),
+				    min(end, (unsigned long)VMALLOC_END),
+				    GFP_KERNEL, PAGE_KERNEL, VM_FLUSH_RESET_PERMS,
+				    NUMA_NO_NODE, __builtin_return_address(0));
+	if (!base) {
+		kfree(page);
+		return NULL;
+	}
+
+	page->base = (unsigned long)base;
 	memset32(base, AARCH64_BREAK_FAULT, PAGE_SIZE / AARCH64_INSN_SIZE);
-	if (set_memory_rox(page->base, 1))
-		goto free_base;
+	if (set_memory_rox(page->base, 1)) {
+		vfree(base);
+		kfree(page);
+		return NULL;
+	}
 	list_add(&page->node, &klp_veneer_pages);
 	return page;
-
-free_base:
-	execmem_free(base);
-free_page:
-	kfree(page);
-	return NULL;
 }
 
 static void *klp_veneer_alloc(unsigned long slot)
@@ -273,7 +277,7 @@ static void klp_veneer_free(void *veneer)
 			    page->used);
 		if (bitmap_empty(page->used, PAGE_SIZE / KLP_ARCH_VENEER_SIZE)) {
 			list_del(&page->node);
-			execmem_free((void *)page->base);
+			vfree((void *)page->base);
 			kfree(page);
 		}
 		return;
@@ -318,8 +322,8 @@ int klp_arch_site_init(struct klp_arch_site *site, unsigned long addr,
  * the slot is changed to reach it.
  *
  * Return: 0, -ERANGE when no veneer can be placed within reach of the
- * slot (neither in the pool of vmlinux nor in a page of the module
- * region), or -EFAULT when the new function cannot be read.
+ * slot (neither in the pool of vmlinux nor in a vmalloc page), or
+ * -EFAULT when the new function cannot be read.
  */
 int klp_arch_branch_prepare(const struct klp_arch_site *site,
 			    unsigned long new_func, struct klp_arch_branch *br)
