@@ -83,16 +83,33 @@ struct klp_jump_blocker {
 #define KLP_JUMP_MAX_BLOCKERS	8
 
 /**
+ * struct klp_jump_seen - a task whose stack passed the check before
+ *			  stop_machine
+ * @task:	the task
+ * @switches:	its context switch count when its stack was walked
+ */
+struct klp_jump_seen {
+	struct task_struct *task;
+	unsigned long switches;
+};
+
+/**
  * struct klp_jump_check - the stack check of one switch
  * @ranges:	sorted by start
  * @nr_ranges:	number of @ranges
  * @blockers:	first tasks found busy
  * @nr_blockers: number of valid @blockers
  * @nr_busy:	number of busy tasks, which may exceed @nr_blockers
+ * @seen:	tasks found clean by klp_jump_precheck_tasks(), sorted
+ * @nr_seen:	number of @seen
+ * @nr_walked:	stacks walked inside stop_machine, for diagnostics
  */
 struct klp_jump_check {
 	struct klp_jump_range *ranges;
 	unsigned int nr_ranges;
+	struct klp_jump_seen *seen;
+	unsigned int nr_seen;
+	unsigned int nr_walked;
 	struct klp_jump_blocker blockers[KLP_JUMP_MAX_BLOCKERS];
 	unsigned int nr_blockers;
 	unsigned int nr_busy;
@@ -109,6 +126,7 @@ void klp_jump_sort_ranges(struct klp_jump_range *ranges, unsigned int nr);
 const struct klp_jump_range *
 klp_jump_find_range(const struct klp_jump_range *ranges, unsigned int nr,
 		    unsigned long pc);
+void klp_jump_precheck_tasks(struct klp_jump_check *check);
 void klp_jump_check_tasks(struct klp_jump_check *check);
 
 /* jump_switch.c */
@@ -117,6 +135,7 @@ int klp_jump_switch_patch(struct klp_patch *patch, bool to_live, bool force);
 
 /* jump_report.c */
 void klp_jump_report(const struct klp_jump_check *check);
+void klp_jump_report_switch(const struct klp_jump_check *check);
 
 /* jump_transition.c */
 extern bool klp_jump_patch_live;

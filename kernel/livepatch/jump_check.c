@@ -6,9 +6,29 @@
  *
  * The ranges that no task may be inside are sorted once before
  * stop_machine; each return address costs a binary search.
+ *
+ * Most tasks sleep through a switch.  Their stacks are walked before
+ * stop_machine, with the CPUs running, and not again inside it when they
+ * provably did not run in between:
+ *
+ * - a task's context switch count (nvcsw + nivcsw) grows every time the
+ *   scheduler switches it out, before its on_cpu flag is cleared with
+ *   release semantics;
+ * - the pre-check reads the count, sees the task off its CPU, walks the
+ *   stack, then sees it off its CPU again (acquire) with the same count:
+ *   the task executed nothing during the walk, so the walk is exact;
+ * - inside stop_machine every task that ran since then was switched out at
+ *   least once (by blocking, by preemption, or by the stopper), so an
+ *   unchanged count proves the stack is still the one that was walked.
+ *
+ * A busy task found by the pre-check fails the attempt at once, without
+ * stopping the CPUs.
  */
 
+#include <linux/bsearch.h>
+#include <linux/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/stat.h>
 #include <linux/sched/task.h>
 #include <linux/sched/task_stack.h>
 #include <linux/sort.h>
@@ -105,19 +125,16 @@ static int klp_jump_check_frame(void *data, unsigned long pc)
 	return -EBUSY;
 }
 
-static void klp_jump_check_task(struct klp_jump_check *check,
-				struct task_struct *task)
+static int klp_jump_walk(struct klp_jump_check *check,
+			 struct task_struct *task)
 {
 	struct klp_jump_walk w = { .check = check, .task = task };
 	struct klp_jump_blocker *b;
 	int ret;
 
-	/* Under stop_machine every running task is a stopper thread. */
-	if (task_curr(task))
-		return;
 	/* A task whose stack is gone cannot return anywhere. */
 	if (!try_get_task_stack(task))
-		return;
+		return 0;
 
 	ret = klp_arch_walk_task(task, klp_jump_check_frame, &w);
 	put_task_stack(task);
@@ -127,6 +144,109 @@ static void klp_jump_check_task(struct klp_jump_check *check,
 		if (b)
 			b->unreliable = true;
 	}
+	return ret;
+}
+
+static unsigned long klp_jump_switches(struct task_struct *task)
+{
+	return READ_ONCE(task->nvcsw) + READ_ONCE(task->nivcsw);
+}
+
+static int klp_jump_seen_cmp(const void *a, const void *b)
+{
+	const struct klp_jump_seen *sa = a, *sb = b;
+
+	if (sa->task != sb->task)
+		return sa->task < sb->task ? -1 : 1;
+	return 0;
+}
+
+static bool klp_jump_on_cpu(struct task_struct *task)
+{
+#ifdef CONFIG_SMP
+	/* Pairs with the release of on_cpu in finish_task(). */
+	return smp_load_acquire(&task->on_cpu);
+#else
+	return task == current;
+#endif
+}
+
+static void klp_jump_precheck_task(struct klp_jump_check *check,
+				   struct task_struct *task,
+				   unsigned int max_seen)
+{
+	unsigned long switches;
+
+	if (check->nr_seen >= max_seen)
+		return;
+
+	switches = klp_jump_switches(task);
+	if (klp_jump_on_cpu(task))
+		return;
+	/*
+	 * A busy or unreliable result stays recorded even if the task ran
+	 * meanwhile: at worst the attempt is retried a little later.
+	 */
+	if (klp_jump_walk(check, task))
+		return;
+	if (klp_jump_on_cpu(task) || klp_jump_switches(task) != switches)
+		return;
+
+	check->seen[check->nr_seen].task = task;
+	check->seen[check->nr_seen].switches = switches;
+	check->nr_seen++;
+}
+
+/**
+ * klp_jump_precheck_tasks() - check sleeping tasks before stop_machine
+ * @check:	ranges to check; busy tasks and clean ones are recorded here
+ *
+ * Walks the stack of every task that is off its CPU.  A busy one is
+ * recorded as in klp_jump_check_tasks() and means the switch cannot
+ * happen now.  A clean one is remembered with its context switch count,
+ * so that klp_jump_check_tasks() does not walk it again if it has not run
+ * since.  Without memory for that list, every task is walked later.
+ */
+void klp_jump_precheck_tasks(struct klp_jump_check *check)
+{
+	unsigned int max_seen = READ_ONCE(nr_threads) + 64;
+	struct task_struct *g, *t;
+
+	check->nr_seen = 0;
+	check->seen = kvmalloc_array(max_seen, sizeof(*check->seen),
+				     GFP_KERNEL);
+	if (!check->seen)
+		return;
+
+	rcu_read_lock();
+	for_each_process_thread(g, t)
+		klp_jump_precheck_task(check, t, max_seen);
+	rcu_read_unlock();
+
+	sort(check->seen, check->nr_seen, sizeof(*check->seen),
+	     klp_jump_seen_cmp, NULL);
+}
+
+static bool klp_jump_unchanged(struct klp_jump_check *check,
+			       struct task_struct *task)
+{
+	struct klp_jump_seen key = { .task = task }, *seen;
+
+	seen = bsearch(&key, check->seen, check->nr_seen, sizeof(key),
+		       klp_jump_seen_cmp);
+	return seen && seen->switches == klp_jump_switches(task);
+}
+
+static void klp_jump_check_task(struct klp_jump_check *check,
+				struct task_struct *task)
+{
+	/* Under stop_machine every running task is a stopper thread. */
+	if (task_curr(task))
+		return;
+	if (klp_jump_unchanged(check, task))
+		return;
+	check->nr_walked++;
+	klp_jump_walk(check, task);
 }
 
 /**

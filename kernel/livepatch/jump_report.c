@@ -70,3 +70,16 @@ void klp_jump_report(const struct klp_jump_check *check)
 		pr_info_ratelimited("%u more busy tasks\n",
 				    check->nr_busy - check->nr_blockers);
 }
+
+/**
+ * klp_jump_report_switch() - debug line for a switch that happened
+ * @check:	its stack check, or NULL when forced
+ */
+void klp_jump_report_switch(const struct klp_jump_check *check)
+{
+	if (check)
+		pr_debug("switched: %u stacks clean before stop_machine, %u walked inside\n",
+			 check->nr_seen, check->nr_walked);
+	else
+		pr_debug("switched without stack check (forced)\n");
+}

@@ -135,6 +135,9 @@ static void klp_jump_add_func_ranges(struct klp_jump_check *check,
  *		take them out of effect
  * @force:	skip the stack check
  *
+ * Sleeping tasks are checked first with the CPUs running; a busy one ends
+ * the attempt without stopping them.
+ *
  * Return: 0 when switched, -EBUSY when some task is inside the code that
  * would become unreachable (the busy tasks are reported), -ENOMEM.
  */
@@ -182,14 +185,24 @@ int klp_jump_switch_patch(struct klp_patch *patch, bool to_live, bool force)
 		site->next = klp_jump_site_insn(site);
 	klp_jump_patch_live = !to_live;
 
-	ret = klp_jump_commit(&sites, force ? NULL : check);
+	ret = 0;
+	if (!force) {
+		klp_jump_precheck_tasks(check);
+		if (check->nr_busy)
+			ret = -EBUSY;
+	}
 	if (!ret)
+		ret = klp_jump_commit(&sites, force ? NULL : check);
+	if (!ret) {
 		klp_jump_patch_live = to_live;
-	else if (ret == -EBUSY)
+		klp_jump_report_switch(force ? NULL : check);
+	} else if (ret == -EBUSY) {
 		klp_jump_report(check);
+	}
 
 	list_for_each_entry_safe(site, tmp, &sites, batch)
 		list_del_init(&site->batch);
+	kvfree(check->seen);
 	kvfree(check->ranges);
 	kfree(check);
 	return ret;
