@@ -20,7 +20,8 @@ HOST_PKGS=(
     qemu-system-arm linux-source-6.12
 )
 [ "$TOOLCHAIN" = clang ] && HOST_PKGS+=(clang)
-GUEST_PKGS=(busybox-static bash-static)
+# Guest packages: see KLP_GUEST_TOOLS in harness/lib.sh.
+GUEST_PKGS=(busybox-static bash-static "${KLP_GUEST_TOOLS[@]}" "${KLP_GUEST_LIBS[@]}")
 
 export DEBIAN_FRONTEND=noninteractive
 APT_OPTS=(-y -q -o Dpkg::Use-Pty=0)

@@ -7,6 +7,8 @@
 #   /init                  harness/init
 #   /bin/busybox, /bin/bash, /bin/sh -> bash   (from build/debs/*.deb;
 #                          busybox applet links are made by /init at boot)
+#   GNU coreutils, diffutils, procps, kmod, sed, grep and their libraries
+#                          (KLP_GUEST_TOOLS/KLP_GUEST_LIBS, harness/lib.sh)
 #   /klp/cmd, /klp/nonce   the command to run and the marker nonce
 #   /lib/modules/<rel>/    modules_install INSTALL_MOD_STRIP=1 + depmod
 #   /selftests/livepatch/  scripts and built .ko/helpers (build/selftests*)
@@ -47,6 +49,21 @@ bash_bin=$(find "$tmp/bash" -path '*bin/bash-static' -type f | head -n1)
 install -m 0755 "$bb" "$root/bin/busybox"
 install -m 0755 "$bash_bin" "$root/bin/bash"
 ln -s bash "$root/bin/sh"
+
+# --- GNU tools and their shared libraries (KLP_GUEST_TOOLS, lib.sh) ---
+# Unpacked over the root, without documentation and locales; busybox's
+# applet links (made by /init) never replace them.
+for p in "${KLP_GUEST_TOOLS[@]}" "${KLP_GUEST_LIBS[@]}"; do
+    dpkg-deb --fsys-tarfile "$(deb_of "$p")" |
+        tar -x -C "$root" --no-same-owner --exclude='./usr/share/*' --exclude='./etc/*'
+done
+# Every shared library a binary or library needs must be in the image.
+needed=$(find "$root" -type f \( -perm -u+x -o -name '*.so*' \) -print0 |
+    xargs -0 -r readelf -d 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort -u)
+for lib in $needed; do
+    [ -n "$(find "$root" -name "$lib" -print -quit)" ] ||
+        klp_die "initramfs: shared library $lib is needed but not in KLP_GUEST_LIBS (harness/lib.sh)"
+done
 
 install -m 0755 "$KLP_TOP/harness/init" "$root/init"
 install -m 0644 "$cmdfile" "$root/klp/cmd"
