@@ -60,11 +60,11 @@ klp_now()  { date +%s; }
 
 # Guest userspace: static busybox and bash, plus the GNU tools upstream's
 # livepatch selftests rely on (date --rfc-3339=ns, stat --format, diff -upr,
-# sysctl --values, kmod's insmod/modinfo messages) with their shared
+# sysctl --values, kmod's insmod/modinfo messages, getconf) with their shared
 # libraries.  The library list is the closure of the tools' Depends and
 # Pre-Depends on lib* packages (bookworm); mkinitramfs.sh checks
 # that every DT_NEEDED of the unpacked binaries is present.
-KLP_GUEST_TOOLS=(coreutils diffutils procps kmod sed grep)
+KLP_GUEST_TOOLS=(coreutils diffutils procps kmod sed grep libc-bin)
 KLP_GUEST_LIBS=(
     libc6 libgcc-s1 libacl1 libattr1 libgmp10 libselinux1 libpcre2-8-0
     libncursesw6 libtinfo6 libproc2-0 libsystemd0 libcap2 libgcrypt20

@@ -36,7 +36,13 @@ deb_of() {
 }
 
 rm -rf "$root"
-mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,usr/local/bin,dev,proc,sys,tmp,run,root,etc,mnt,extra,klp,lib/modules}
+# A merged /usr, as on current Debian: /bin, /sbin and /lib are links into
+# /usr, so every tool is found under the path scripts hard-code (/bin/stat).
+mkdir -p "$root"/{usr/bin,usr/sbin,usr/lib,usr/local/bin,dev,proc,sys,tmp,run,root,etc,mnt,extra,klp}
+ln -s usr/bin "$root/bin"
+ln -s usr/sbin "$root/sbin"
+ln -s usr/lib "$root/lib"
+mkdir -p "$root/lib/modules"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -55,11 +61,12 @@ ln -s bash "$root/bin/sh"
 # applet links (made by /init) never replace them.
 for p in "${KLP_GUEST_TOOLS[@]}" "${KLP_GUEST_LIBS[@]}"; do
     dpkg-deb --fsys-tarfile "$(deb_of "$p")" |
-        tar -x -C "$root" --no-same-owner --exclude='./usr/share/*' --exclude='./etc/*'
+        tar -x -C "$root" --no-same-owner --keep-directory-symlink --exclude='./usr/share/*' --exclude='./etc/*' \
+            --exclude='./usr/lib/*/gconv/*'
 done
 # Every shared library a binary or library needs must be in the image.
 needed=$(find "$root" -type f \( -perm -u+x -o -name '*.so*' \) -print0 |
-    xargs -0 -r readelf -d 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort -u)
+    xargs -0 -r sh -c 'readelf -d "$@" 2>/dev/null; true' readelf | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort -u)
 for lib in $needed; do
     [ -n "$(find "$root" -name "$lib" -print -quit)" ] ||
         klp_die "initramfs: shared library $lib is needed but not in KLP_GUEST_LIBS (harness/lib.sh)"

@@ -43,6 +43,8 @@ nonce=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 cmdfile=$KLP_BUILD/vm-cmd$KLP_SUFFIX.sh
 printf '%s\n' "$cmd_text" > "$cmdfile"
 cpio=$KLP_BUILD/initramfs$KLP_SUFFIX.cpio
+# No stale log may be read as this run's (harness/check.sh greps it).
+rm -f "$KLP_VMLOG"
 "$KLP_TOP/harness/mkinitramfs.sh" "$cpio" "$cmdfile" "$nonce" || die "initramfs build failed"
 
 LOG=$KLP_VMLOG

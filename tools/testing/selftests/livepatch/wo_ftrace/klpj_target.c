@@ -177,16 +177,21 @@ static int klpj_call_show(struct seq_file *m, void *v)
 DEFINE_SHOW_ATTRIBUTE(klpj_call);
 
 /* ---------------------------------------------------------------------
- * entry: the first two instruction words of each function
+ * entry: the first KLPJ_ENTRY_WORDS instruction words of each function,
+ * enough to hold BTI C, ftrace's patchable entry, PACIASP and the slot
  */
+#define KLPJ_ENTRY_WORDS	6
 
 static void klpj_show_entry(struct seq_file *m, const char *name,
 			    const void *func)
 {
 	const __le32 *p = func;
+	int i;
 
-	seq_printf(m, "%s %08x%08x\n", name, le32_to_cpu(READ_ONCE(p[0])),
-		   le32_to_cpu(READ_ONCE(p[1])));
+	seq_printf(m, "%s ", name);
+	for (i = 0; i < KLPJ_ENTRY_WORDS; i++)
+		seq_printf(m, "%08x", le32_to_cpu(READ_ONCE(p[i])));
+	seq_putc(m, '\n');
 }
 
 static int klpj_entry_show(struct seq_file *m, void *v)

@@ -10,8 +10,11 @@
  *
  *   distance	old=<addr> new=<addr> distance=<bytes> far=<0|1>
  *		(far: distance >= 128 MiB)
- *   slot	the instruction now at old + 4 (cmdline_proc_show starts
- *		with PACIASP, so that is the replaced one), 8 hex digits
+ *   slot_off	where the backend's slot is: "off=<bytes> ftrace=<0|1>"; after
+ *		PACIASP or BTI C, or after ftrace's patchable entry
+ *		(BTI C; MOV x9, x30; NOP) when the kernel has the function
+ *		tracer - the rule of Documentation/livepatch/wo-ftrace.rst
+ *   slot	the instruction now at old + off, 8 hex digits
  *   slot_orig	the same instruction as it was before the patch was enabled
  *   veneer	when the slot is a B: "target=<addr> words=<8 words>", the
  *		first 32 bytes at its destination; otherwise "none"
@@ -28,13 +31,17 @@
 #include <linux/sizes.h>
 #include <linux/uaccess.h>
 
-#define KLPJ_SLOT_OFF		4
+#define KLPJ_BTI_C		0xd503245fU
+#define KLPJ_PACIASP		0xd503233fU
+#define KLPJ_MOV_X9_X30		0xaa1e03e9U
 #define KLPJ_B_MASK		0xfc000000U
 #define KLPJ_B_OPCODE		0x14000000U
 #define KLPJ_VENEER_WORDS	8
 
 static struct dentry *klpj_vm_dir;
 static unsigned long klpj_vm_old;
+static unsigned int klpj_vm_slot_off;
+static bool klpj_vm_ftrace;
 static u32 klpj_vm_slot_orig;
 static bool klpj_vm_have_orig;
 
@@ -53,11 +60,32 @@ static u32 klpj_vm_read_insn(unsigned long addr)
 	return le32_to_cpu(insn);
 }
 
+/*
+ * The slot the backend replaces, found from the entry as it is before the
+ * patch: after a landing pad, and after ftrace's MOV x9, x30 and call site
+ * when ftrace prepared the entry.
+ */
+static void klpj_vm_find_slot(unsigned long addr)
+{
+	unsigned int off = 0;
+
+	if (klpj_vm_read_insn(addr) == KLPJ_BTI_C)
+		off = 4;
+	if (klpj_vm_read_insn(addr + off) == KLPJ_MOV_X9_X30) {
+		klpj_vm_ftrace = true;
+		off += 8;
+	} else if (!off && klpj_vm_read_insn(addr) == KLPJ_PACIASP) {
+		off = 4;
+	}
+	klpj_vm_slot_off = off;
+}
+
 /* The core has resolved old_func but not touched its text yet. */
 static int klpj_vm_pre_patch(struct klp_object *obj)
 {
 	klpj_vm_old = (unsigned long)obj->funcs[0].old_func;
-	klpj_vm_slot_orig = klpj_vm_read_insn(klpj_vm_old + KLPJ_SLOT_OFF);
+	klpj_vm_find_slot(klpj_vm_old);
+	klpj_vm_slot_orig = klpj_vm_read_insn(klpj_vm_old + klpj_vm_slot_off);
 	klpj_vm_have_orig = true;
 	return 0;
 }
@@ -96,10 +124,18 @@ DEFINE_SHOW_ATTRIBUTE(klpj_vm_distance);
 
 static int klpj_vm_slot_show(struct seq_file *m, void *v)
 {
-	seq_printf(m, "%08x\n", klpj_vm_read_insn(klpj_vm_old + KLPJ_SLOT_OFF));
+	seq_printf(m, "%08x\n",
+		   klpj_vm_read_insn(klpj_vm_old + klpj_vm_slot_off));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(klpj_vm_slot);
+
+static int klpj_vm_slot_off_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "off=%u ftrace=%d\n", klpj_vm_slot_off, klpj_vm_ftrace);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(klpj_vm_slot_off);
 
 static int klpj_vm_slot_orig_show(struct seq_file *m, void *v)
 {
@@ -113,7 +149,7 @@ DEFINE_SHOW_ATTRIBUTE(klpj_vm_slot_orig);
 
 static int klpj_vm_veneer_show(struct seq_file *m, void *v)
 {
-	unsigned long slot = klpj_vm_old + KLPJ_SLOT_OFF, target;
+	unsigned long slot = klpj_vm_old + klpj_vm_slot_off, target;
 	u32 insn = klpj_vm_read_insn(slot);
 	int i;
 
@@ -146,6 +182,8 @@ static int __init klpj_vm_init(void)
 			    &klpj_vm_distance_fops);
 	debugfs_create_file("slot", 0444, klpj_vm_dir, NULL,
 			    &klpj_vm_slot_fops);
+	debugfs_create_file("slot_off", 0444, klpj_vm_dir, NULL,
+			    &klpj_vm_slot_off_fops);
 	debugfs_create_file("slot_orig", 0444, klpj_vm_dir, NULL,
 			    &klpj_vm_slot_orig_fops);
 	debugfs_create_file("veneer", 0444, klpj_vm_dir, NULL,

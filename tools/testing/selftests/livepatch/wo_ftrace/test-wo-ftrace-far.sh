@@ -4,13 +4,16 @@
 # Reaching a new function that may be out of the +/-128 MiB reach of a B.
 # klpj_vmlinux replaces cmdline_proc_show (vmlinux, starts with PACIASP)
 # with a function in the module, wherever the module loader put it, and
-# reports in /sys/kernel/debug/klpj_vmlinux/ the distance, the instruction
-# at old + 4 and what it branches to.
+# reports in /sys/kernel/debug/klpj_vmlinux/ the distance, the slot (the
+# instruction after PACIASP, or after ftrace's patchable entry on a kernel
+# with the function tracer) and what it branches to.
 #  - far (distance >= 128 MiB): the slot must be a B to a veneer (not to
-#    new + 4), and the veneer must load the new function's address and
-#    branch to it with BR x16, authenticating LR first when it enters at
-#    the new PACIASP; prints "far-route: tested";
-#  - near: the slot must be "B new+4" (PACIASP on both sides); prints
+#    the new function), and the veneer must load the new function's
+#    address and branch to it with BR x16, authenticating LR first when
+#    LR is signed and it enters at the new PACIASP; prints
+#    "far-route: tested";
+#  - near: the slot must be "B new+4" (PACIASP on both sides), or "B new"
+#    when ftrace's entry comes first (LR not signed yet); prints
 #    "near-route: tested".  With KLPJ_REQUIRE_FAR=1, or on a kernel that
 #    places modules anywhere in a 2 GB window (RANDOMIZE_MODULE_REGION_FULL,
 #    the "far" test configuration), the test then exits 4 (skip) once
@@ -57,7 +60,11 @@ veneer_ok() {
 	[ -n "$br" ] || { echo "  no BR x16 in the veneer"; return 1; }
 	lit=$(((0x${w[5]} << 32) | 0x${w[4]}))
 	echo "  veneer: first $(hex $((0x${w[0]}))), BR x16 at +$((br * 4)), literal $(hex $lit)"
-	if [ "$lit" = "$new" ]; then
+	if [ "$lit" = "$new" ] && [ "$ftrace" = 1 ]; then
+		# LR not signed at the slot: enters at the new BTI C as is
+		[ "${w[0]}" = "$NOP" ] && return 0
+		echo "  unexpected first veneer instruction ${w[0]}"
+	elif [ "$lit" = "$new" ]; then
 		# enters at the new PACIASP: LR must be authenticated first
 		[ "${w[0]}" = "$AUTIASP" ] && return 0
 		echo "  veneer enters at the new PACIASP without AUTIASP"
@@ -84,14 +91,20 @@ dist=$(field distance "$line")
 far=$(field far "$line")
 slot=$(cat "$VM/slot")
 slot_orig=$(cat "$VM/slot_orig")
-echo "slot at old+4: $slot_orig -> $slot"
+line=$(cat "$VM/slot_off")
+off=$(field off "$line")
+ftrace=$(field ftrace "$line")
+# the new function signs LR first, except behind ftrace's entry
+expect=$((new + 4))
+[ "$ftrace" = 1 ] && expect=$new
+echo "slot at old+$off (ftrace entry: $ftrace): $slot_orig -> $slot"
 d=$((new - old))
 ((d < 0)) && d=$((-d))
 check "distance = |new - old|" [ "$d" = "$dist" ]
 check "far = (distance >= 128 MiB)" [ "$far" = $((d >= (128 << 20))) ]
 check "original slot recorded before enabling" [ "$slot_orig" != unknown ]
 check "slot is a B" is_b "$slot"
-dest=$(b_target $((old + 4)) "$slot")
+dest=$(b_target $((old + off)) "$slot")
 echo "slot branches to $(hex $dest); new function at $(hex $new)"
 
 if [ "$far" = 1 ]; then
@@ -102,7 +115,8 @@ if [ "$far" = 1 ]; then
 	echo "far-route: tested"
 else
 	echo "near case: the new function is $((d >> 20)) MiB away"
-	check "near: the slot is B new+4" [ "$dest" = $((new + 4)) ]
+	check "near: the slot is B $(hex $expect) (new + $((expect - new)))" \
+		[ "$dest" = "$expect" ]
 	echo "near-route: tested"
 fi
 

@@ -6,11 +6,13 @@
 # klpj_patch1, then klpj_patch2, enabled:
 #  - direct calls, calls through pointers and the tiny function return the
 #    patch's values;
-#  - of the first 8 bytes of each function exactly one 4-byte word changed:
-#    the one at +4 when the first word is BTI C or PACIASP, else the one at
-#    +0, and it became a B to the new function (to new + 4 when both old and
-#    new start with PACIASP), or to a veneer when the new function does not
-#    sign LR (klpj_patch2's klpj_nonleaf) or is out of reach;
+#  - of the words up to the one after the slot exactly one changed, the
+#    slot: the word after BTI C or PACIASP, and after ftrace's
+#    patchable entry (MOV x9, x30; NOP) on a kernel with the function
+#    tracer; it became a B to the new function (to new + 4 when both old
+#    and new start with PACIASP), or to a veneer when LR is signed and the
+#    new function does not sign it (klpj_patch2's klpj_nonleaf) or when the
+#    new function is out of reach;
 # and once the patch is disabled the values and the bytes are the original
 # ones, byte for byte.
 #
@@ -27,6 +29,7 @@ trap cleanup EXIT
 
 BTI_C=d503245f
 PACIASP=d503233f
+MOV_X9_X30=aa1e03e9
 FUNCS="klpj_nonleaf klpj_leaf klpj_tiny klpj_bare klpj_sleeper klpj_spinner"
 declare -A ORIG CUR NEWNAME
 # The new functions that start with PACIASP (they call a function); all the
@@ -47,7 +50,7 @@ expect_call() {
 	return 1
 }
 
-# read_entry ARRAY: ARRAY[function]=16 hex digits (two instruction words)
+# read_entry ARRAY: ARRAY[function]=8 hex digits per instruction word
 read_entry() {
 	local -n arr=$1
 	local name hex
@@ -91,16 +94,29 @@ ksym() {
 
 abs() { local v=$1; ((v < 0)) && v=$((-v)); echo $v; }
 
-# entry_redirected FUNC PATCH: one word changed, into the expected B
+# entry_redirected FUNC PATCH: one word changed, into the expected B.  The
+# slot is the first word after BTI C or PACIASP, and after ftrace's
+# patchable entry (MOV x9, x30; NOP/BL) when the kernel has one; LR is
+# signed at the slot only when PACIASP comes first.
 entry_redirected() {
-	local f=$1 p=$2 o=${ORIG[$1]} c=${CUR[$1]} off keep word was
-	case ${o:0:8} in
-	"$BTI_C"|"$PACIASP") off=4; keep=${o:0:8}; word=${c:8:8}; was=${o:8:8}
-		[ "${c:0:8}" = "$keep" ] || { echo "  $f: word +0 changed"; return 1; } ;;
-	*) off=0; keep=${o:8:8}; word=${c:0:8}; was=${o:0:8}
-		[ "${c:8:8}" = "$keep" ] || { echo "  $f: word +4 changed"; return 1; } ;;
-	esac
-	echo "  $f: entry ${o:0:8} -> slot at +$off: $was -> $word"
+	local f=$1 p=$2 o=${ORIG[$1]} c=${CUR[$1]} i n off=0 signs=0
+	local -a ow cw
+	n=$((${#o} / 8))
+	for ((i = 0; i < n; i++)); do ow[i]=${o:i*8:8} cw[i]=${c:i*8:8}; done
+	[ "${ow[0]}" = "$BTI_C" ] && off=1
+	if [ "${ow[off]}" = "$MOV_X9_X30" ]; then
+		off=$((off + 2))
+	elif [ "${ow[0]}" = "$PACIASP" ]; then
+		off=1 signs=1
+	fi
+	# the words before the slot and the one after it (a tiny function
+	# ends there; what follows may be the next, patched, function)
+	for ((i = 0; i < n && i <= off + 1; i++)); do
+		[ "$i" = "$off" ] || [ "${cw[i]}" = "${ow[i]}" ] ||
+			{ echo "  $f: word +$((i * 4)) changed"; return 1; }
+	done
+	local word=${cw[off]} was=${ow[off]}
+	echo "  $f: entry $o -> slot at +$((off * 4)): $was -> $word"
 	[ "$word" != "$was" ] || { echo "  $f: slot unchanged"; return 1; }
 	is_b "$word" || { echo "  $f: slot is not a B"; return 1; }
 
@@ -110,10 +126,10 @@ entry_redirected() {
 		echo "  $f: no addresses in /proc/kallsyms, B target not checked"
 		return 0
 	}
-	slot=$((old + off))
+	slot=$((old + off * 4))
 	dest=$(b_target $slot "$word")
 	expect=$new
-	if [ "${o:0:8}" = "$PACIASP" ]; then
+	if [ "$signs" = 1 ]; then
 		if [[ " $NEW_SIGNING " == *" ${NEWNAME[$f]} "* ]]; then
 			# PACIASP on both sides: the B skips the new PACIASP
 			expect=$((new + 4))
