@@ -188,6 +188,9 @@ static int read_notes(struct conv *c, size_t idx, const char *name)
 					c->what, name, j);
 				goto out;
 			}
+			seen[k] = 1;
+			if (c->sym[sym].st_shndx == SHN_LIVEPATCH)
+				continue;	/* converted already */
 			if (c->sym[sym].st_shndx != SHN_UNDEF) {
 				err_msg("%s: KLP_SYMPOS(%s, ...) in %s: the patch module defines '%s' itself",
 					c->what, c->symname[sym], name,
@@ -198,7 +201,6 @@ static int read_notes(struct conv *c, size_t idx, const char *name)
 				     get_u64(c, (unsigned char *)d->d_buf +
 					     k * 16 + 8), name))
 				goto out;
-			seen[k] = 1;
 		}
 	}
 	for (i = 0; i < n; i++) {
