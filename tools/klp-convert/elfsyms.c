@@ -341,3 +341,30 @@ int klp_obj_from_elf(struct klp_map *map, const char *path)
 	free(buf);
 	return ret;
 }
+
+/**
+ * klp_is_livepatch_file() - does a module carry MODULE_INFO(livepatch, "Y")?
+ * @path: the module
+ *
+ * Return: true if it does; false otherwise or if it cannot be read.
+ */
+bool klp_is_livepatch_file(const char *path)
+{
+	const char *lp;
+	bool ret = false;
+	Elf *elf;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return false;
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	if (elf && elf_kind(elf) == ELF_K_ELF) {
+		lp = klp_modinfo(elf, "livepatch");
+		ret = lp && !strcmp(lp, "Y");
+	}
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	return ret;
+}

@@ -120,6 +120,7 @@ int klp_obj_from_mem(struct klp_map *map, const void *buf, size_t len,
 		     const char *path);
 const char *klp_modinfo(Elf *elf, const char *key);
 char *klp_modname_from_path(const char *path);
+bool klp_is_livepatch_file(const char *path);
 
 /* symvers.c */
 int klp_symvers_read(const char *path);

@@ -4,14 +4,15 @@
  *
  *   klp-convert map [-o MAP] [-E LIST] ELF...
  *	write the symbol map of vmlinux and modules (.ko or .o)
- *   klp-convert convert [-m MAP]... [-e ELF]... [-E LIST]... [-s SYMVERS]...
- *		 IN [OUT]
- *	convert a linked livepatch module (in place without OUT)
+ *   klp-convert convert [-L] [-m MAP]... [-e ELF]... [-E LIST]...
+ *		 [-s SYMVERS]... IN [OUT]
+ *	convert a linked livepatch module (in place without OUT); with -L,
+ *	leave any other module alone
  *
- * LIST files name one ELF file per line (modules.order works: a missing
- * .ko is replaced by the .o of the same name).
+ * LIST files name one ELF file per line (modules.order is one).
  */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,13 +24,13 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: %s map [-o MAP] [-E LIST]... ELF...\n"
-		"       %s convert [-m MAP]... [-e ELF]... [-E LIST]... [-s SYMVERS]... IN [OUT]\n"
+		"       %s convert [-L] [-m MAP]... [-e ELF]... [-E LIST]... [-s SYMVERS]... IN [OUT]\n"
 		"See Documentation/livepatch/klp-convert.rst.\n",
 		klp_prog, klp_prog);
 	exit(2);
 }
 
-/* Add every ELF file named in a list file; .o lines prefer the .ko. */
+/* Add every ELF file named in a list file (one path a line). */
 static int add_list(struct klp_map *map, const char *list)
 {
 	FILE *f = fopen(list, "r");
@@ -42,19 +43,10 @@ static int add_list(struct klp_map *map, const char *list)
 	}
 	while (fgets(line, sizeof(line), f)) {
 		size_t l = strcspn(line, "\r\n");
-		char ko[4100];
 
 		line[l] = '\0';
 		if (!l || line[0] == '#')
 			continue;
-		if (l > 2 && !strcmp(line + l - 2, ".o")) {
-			snprintf(ko, sizeof(ko), "%.*s.ko", (int)(l - 2), line);
-			if (!access(ko, R_OK)) {
-				if (klp_obj_from_elf(map, ko))
-					ret = -1;
-				continue;
-			}
-		}
 		if (klp_obj_from_elf(map, line))
 			ret = -1;
 	}
@@ -65,17 +57,18 @@ static int add_list(struct klp_map *map, const char *list)
 static int cmd_map(int argc, char **argv)
 {
 	struct klp_map map = { 0 };
-	const char *out = "-";
-	int opt, ret = 0;
+	const char *out = "-", **lists;
+	int opt, ret = 0, nlists = 0, i;
 
+	/* objects in the map: ELF arguments first (vmlinux), then lists */
+	lists = xcalloc(argc, sizeof(*lists));
 	while ((opt = getopt(argc, argv, "o:E:")) != -1) {
 		switch (opt) {
 		case 'o':
 			out = optarg;
 			break;
 		case 'E':
-			if (add_list(&map, optarg))
-				ret = 1;
+			lists[nlists++] = optarg;
 			break;
 		default:
 			usage();
@@ -84,6 +77,10 @@ static int cmd_map(int argc, char **argv)
 	for (; optind < argc; optind++)
 		if (klp_obj_from_elf(&map, argv[optind]))
 			ret = 1;
+	for (i = 0; i < nlists; i++)
+		if (add_list(&map, lists[i]))
+			ret = 1;
+	free(lists);
 	if (!ret && klp_map_write(&map, out))
 		ret = 1;
 	klp_map_free(&map);
@@ -93,25 +90,23 @@ static int cmd_map(int argc, char **argv)
 static int cmd_convert(int argc, char **argv)
 {
 	struct klp_map map = { 0 };
-	int opt, ret = 0;
+	bool only_lp = false;
+	struct { int opt; const char *val; } *args;
+	int opt, ret = 0, nargs = 0, i;
 
-	while ((opt = getopt(argc, argv, "m:e:E:s:")) != -1) {
+	/* options are applied in order once the input is known to need it */
+	args = xcalloc(argc, sizeof(*args));
+	while ((opt = getopt(argc, argv, "m:e:E:s:L")) != -1) {
 		switch (opt) {
 		case 'm':
-			if (klp_map_read(&map, optarg))
-				ret = 1;
-			break;
 		case 'e':
-			if (klp_obj_from_elf(&map, optarg))
-				ret = 1;
-			break;
 		case 'E':
-			if (add_list(&map, optarg))
-				ret = 1;
-			break;
 		case 's':
-			if (klp_symvers_read(optarg))
-				ret = 1;
+			args[nargs].opt = opt;
+			args[nargs++].val = optarg;
+			break;
+		case 'L':
+			only_lp = true;
 			break;
 		default:
 			usage();
@@ -119,9 +114,31 @@ static int cmd_convert(int argc, char **argv)
 	}
 	if (argc - optind < 1 || argc - optind > 2)
 		usage();
+	if (only_lp && !klp_is_livepatch_file(argv[optind]))
+		goto out;
+	for (i = 0; i < nargs && !ret; i++) {
+		const char *val = args[i].val;
+
+		switch (args[i].opt) {
+		case 'm':
+			ret = klp_map_read(&map, val) ? 1 : 0;
+			break;
+		case 'e':
+			ret = klp_obj_from_elf(&map, val) ? 1 : 0;
+			break;
+		case 'E':
+			ret = add_list(&map, val) ? 1 : 0;
+			break;
+		case 's':
+			ret = klp_symvers_read(val) ? 1 : 0;
+			break;
+		}
+	}
 	if (!ret && klp_convert_file(&map, argv[optind],
 				     argv[optind + (argc - optind == 2)]))
 		ret = 1;
+out:
+	free(args);
 	klp_map_free(&map);
 	klp_symvers_free();
 	return ret;
