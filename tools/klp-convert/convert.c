@@ -532,6 +532,16 @@ static int load_input(struct conv *c)
 	return 0;
 }
 
+static bool klp_anything_converted(const struct conv *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nsyms; i++)
+		if (c->res[i].klpname)
+			return true;
+	return false;
+}
+
 static void conv_free(struct conv *c)
 {
 	size_t i;
@@ -572,6 +582,11 @@ int klp_convert_mem(const struct klp_map *map, const void *buf, size_t len,
 
 	if (load_input(&c) || resolve_all(&c) || check_relocs(&c))
 		goto done;
+	if (out && !strcmp(out, what) && !c.nmoved && !c.nnotes &&
+	    !klp_anything_converted(&c)) {
+		ret = 0;	/* in place and nothing to do: leave it alone */
+		goto done;
+	}
 	ret = out ? klp_write_output(&c, out) : 0;
 done:
 	conv_free(&c);
