@@ -458,6 +458,13 @@ static int load_input(struct conv *c)
 			err_msg("%s: unreadable section header", c->what);
 			return -1;
 		}
+		if (sh.sh_addralign & (sh.sh_addralign - 1) ||
+		    sh.sh_addralign > 65536) {
+			err_msg("%s: section %zu: bad alignment %llu", c->what,
+				elf_ndxscn(scn),
+				(unsigned long long)sh.sh_addralign);
+			return -1;
+		}
 		if (sh.sh_type == SHT_SYMTAB_SHNDX) {
 			err_msg("%s: extended section indexes are not supported",
 				c->what);

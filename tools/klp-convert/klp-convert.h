@@ -98,6 +98,7 @@ void *xrealloc(void *p, size_t size);
 char *xstrdup(const char *s);
 void err_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern const char *klp_prog;
+extern bool klp_quiet;
 
 /* map.c */
 struct klp_obj *klp_obj_new(const char *name);

@@ -10,6 +10,7 @@
 #include "klp-convert.h"
 
 const char *klp_prog = "klp-convert";
+bool klp_quiet;
 
 static void out_of_memory(void)
 {
@@ -84,6 +85,8 @@ void err_msg(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (klp_quiet)
+		return;
 	fprintf(stderr, "%s: ", klp_prog);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
