@@ -196,7 +196,7 @@ check "p_specvm: relocation" "0000000000000000 R_AARCH64_ABS64 .klp.sym.vmlinux.
 # map format errors name file and line
 printf 'klp-symbol-map 2\n' > bad.map
 "$kc" convert -m bad.map p_ok.ko x.ko 2> bad.err
-check "map: version check" "klp-convert: bad.map:1: map format version 2, this klp-convert reads version 1" "$(cat bad.err)"
+check "map: version check" "klp-convert: bad.map:1: map format version 2, not 1" "$(cat bad.err)"
 
 echo "klp-convert host test: $fails failure(s)"
 [ "$fails" -eq 0 ]

@@ -35,9 +35,8 @@
 #include <linux/livepatch.h>
 #include <linux/seq_file.h>
 
-/* static in kernel/panic.c and fs/proc/version.c: resolved by klp-convert */
-extern unsigned long tainted_mask;
-int version_proc_show(struct seq_file *m, void *v);
+#include "livepatch-klp-convert.h"
+
 
 static int livepatch_cmdline_proc_show(struct seq_file *m, void *v)
 {

@@ -11,6 +11,7 @@
  * The output is written by write.c.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,21 @@ bool klp_special_section(const char *name)
 		if (!strncmp(name, special_prefix[i], strlen(special_prefix[i])))
 			return true;
 	return false;
+}
+
+static void cerr(const struct conv *c, const char *fmt, ...)
+	KLP_FORMAT(printf, 2, 3);
+
+/* One "klp-convert: <module>: ..." line. */
+static void cerr(const struct conv *c, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	err_msg("%s: %s", c->what, buf);
 }
 
 static const char *secname(struct conv *c, size_t idx)
@@ -120,9 +136,10 @@ static int add_note(struct conv *c, size_t sym, const char *obj,
 		if (c->notes[i].sym != sym)
 			continue;
 		if (strcmp(c->notes[i].obj, obj) || c->notes[i].pos != pos) {
-			err_msg("%s: conflicting KLP_SYMPOS annotations for '%s' (%s,%lu and %s,%lu)",
-				c->what, c->symname[sym], c->notes[i].obj,
-				c->notes[i].pos, obj, pos);
+			cerr(c,
+			     "conflicting KLP_SYMPOS annotations for '%s' (%s,%lu and %s,%lu)",
+			     c->symname[sym], c->notes[i].obj,
+			     c->notes[i].pos, obj, pos);
 			return -1;
 		}
 		return 0;
@@ -149,15 +166,14 @@ static int read_notes(struct conv *c, size_t idx, const char *name)
 	int ret = -1;
 
 	if (!valid_objname(obj)) {
-		err_msg("%s: section %s: bad object name", c->what, name);
+		cerr(c, "section %s: bad object name", name);
 		return -1;
 	}
 	scn = elf_getscn(c->elf, idx);
 	d = elf_getdata(scn, NULL);
 	if (!d || !d->d_buf || c->eh.e_ident[EI_CLASS] != ELFCLASS64 ||
 	    d->d_size % 16) {
-		err_msg("%s: section %s: size is not a multiple of 16", c->what,
-			name);
+		cerr(c, "section %s: size is not a multiple of 16", name);
 		return -1;
 	}
 	n = d->d_size / 16;
@@ -168,8 +184,8 @@ static int read_notes(struct conv *c, size_t idx, const char *name)
 		    (sh.sh_type != SHT_RELA && sh.sh_type != SHT_REL))
 			continue;
 		if (sh.sh_type != SHT_RELA || sh.sh_link != c->symidx) {
-			err_msg("%s: section %s: unsupported relocation section %s",
-				c->what, name, secname(c, i));
+			cerr(c, "section %s: unsupported relocation section %s",
+			     name, secname(c, i));
 			goto out;
 		}
 		rd = elf_getdata(scn, NULL);
@@ -184,17 +200,17 @@ static int read_notes(struct conv *c, size_t idx, const char *name)
 			if (r.r_offset % 16 || k >= n || sym == 0 ||
 			    sym >= c->nsyms || r.r_addend ||
 			    !abs64_type(c, GELF_R_TYPE(r.r_info))) {
-				err_msg("%s: section %s: unexpected relocation %zu",
-					c->what, name, j);
+				cerr(c, "section %s: unexpected relocation %zu",
+				     name, j);
 				goto out;
 			}
 			seen[k] = 1;
 			if (c->sym[sym].st_shndx == SHN_LIVEPATCH)
 				continue;	/* converted already */
 			if (c->sym[sym].st_shndx != SHN_UNDEF) {
-				err_msg("%s: KLP_SYMPOS(%s, ...) in %s: the patch module defines '%s' itself",
-					c->what, c->symname[sym], name,
-					c->symname[sym]);
+				cerr(c,
+				     "KLP_SYMPOS(%s, ...) in %s: the patch module defines '%s' itself",
+				     c->symname[sym], name, c->symname[sym]);
 				goto out;
 			}
 			if (add_note(c, sym, obj,
@@ -205,8 +221,8 @@ static int read_notes(struct conv *c, size_t idx, const char *name)
 	}
 	for (i = 0; i < n; i++) {
 		if (!seen[i]) {
-			err_msg("%s: section %s: entry %zu names no symbol",
-				c->what, name, i);
+			cerr(c, "section %s: entry %zu names no symbol",
+			     name, i);
 			goto out;
 		}
 	}
@@ -223,9 +239,9 @@ static void list_cands(struct conv *c, const struct klp_cand *k, size_t n)
 	for (i = 0; i < n; i++) {
 		if (!k[i].pos)
 			continue;
-		err_msg("%s:   candidate: object %s, position %lu, file %s, type %c",
-			c->what, k[i].obj->name, k[i].pos, k[i].sym->file,
-			k[i].sym->type);
+		cerr(c,
+		     "  candidate: object %s, position %lu, file %s, type %c",
+		     k[i].obj->name, k[i].pos, k[i].sym->file, k[i].sym->type);
 	}
 }
 
@@ -260,8 +276,8 @@ static int resolve_note(struct conv *c, size_t sym, const struct klp_note *nt)
 
 	n = klp_map_lookup(c->map, name, nt->obj, &k);
 	if (!n || !k[0].count) {
-		err_msg("%s: KLP_SYMPOS(%s, %lu) in %s: '%s' is not defined in %s",
-			c->what, name, nt->pos, nt->sec, name, nt->obj);
+		cerr(c, "KLP_SYMPOS(%s, %lu) in %s: '%s' is not defined in %s",
+		     name, nt->pos, nt->sec, name, nt->obj);
 		na = klp_map_lookup(c->map, name, NULL, &all);
 		na = drop_own(c, all, na);
 		list_cands(c, all, na);
@@ -269,9 +285,9 @@ static int resolve_note(struct conv *c, size_t sym, const struct klp_note *nt)
 		goto out;
 	}
 	if (nt->pos < 1 || nt->pos > k[0].count) {
-		err_msg("%s: KLP_SYMPOS(%s, %lu) in %s: wrong position, %s has %lu definition(s) of '%s' (positions start at 1)",
-			c->what, name, nt->pos, nt->sec, nt->obj, k[0].count,
-			name);
+		cerr(c,
+		     "KLP_SYMPOS(%s, %lu) in %s: wrong position, %s has %lu definition(s) of '%s' (positions start at 1)",
+		     name, nt->pos, nt->sec, nt->obj, k[0].count, name);
 		list_cands(c, k, n);
 		goto out;
 	}
@@ -279,9 +295,9 @@ static int resolve_note(struct conv *c, size_t sym, const struct klp_note *nt)
 		if (k[i].pos == nt->pos)
 			break;
 	if (k[i].fullpos != k[i].pos) {
-		err_msg("%s: KLP_SYMPOS(%s, %lu): position in %s is %lu while the module's init runs and %lu afterwards; cannot be resolved both ways",
-			c->what, name, nt->pos, nt->obj, k[i].fullpos,
-			k[i].pos);
+		cerr(c,
+		     "KLP_SYMPOS(%s, %lu): position in %s is %lu while the module's init runs and %lu afterwards; cannot be resolved both ways",
+		     name, nt->pos, nt->obj, k[i].fullpos, k[i].pos);
 		goto out;
 	}
 	ret = set_res(c, sym, nt->obj, k[i].fullcount == 1 ? 0 : nt->pos);
@@ -312,20 +328,22 @@ static int resolve_plain(struct conv *c, size_t sym)
 			ret = 0;
 			goto out;
 		}
-		err_msg("%s: '%s' is neither exported nor defined in any object of the symbol map%s",
-			c->what, name,
-			n ? " (only in init sections)" : "");
+		cerr(c,
+		     "'%s' is neither exported nor defined in any object of the symbol map%s",
+		     name, n ? " (only in init sections)" : "");
 		goto out;
 	}
 	if (ncore > 1) {
-		err_msg("%s: '%s' is ambiguous (%zu definitions); name one with KLP_SYMPOS_TABLE(<object>) = { KLP_SYMPOS(%s, <position>) }",
-			c->what, name, ncore, name);
+		cerr(c,
+		     "'%s' is ambiguous (%zu definitions); name one with KLP_SYMPOS_TABLE(<object>) = { KLP_SYMPOS(%s, <position>) }",
+		     name, ncore, name);
 		list_cands(c, k, n);
 		goto out;
 	}
 	if (k[one].fullcount > 1) {
-		err_msg("%s: '%s' has %lu definitions in %s while the module's init runs; name one with KLP_SYMPOS",
-			c->what, name, k[one].fullcount, k[one].obj->name);
+		cerr(c,
+		     "'%s' has %lu definitions in %s while the module's init runs; name one with KLP_SYMPOS",
+		     name, k[one].fullcount, k[one].obj->name);
 		goto out;
 	}
 	ret = set_res(c, sym, k[one].obj->name, 0);
@@ -380,8 +398,8 @@ static int check_relocs(struct conv *c)
 		    sh.sh_info >= c->shnum || !sh.sh_entsize ||
 		    sh.sh_entsize != gelf_fsize(c->elf, rela ? ELF_T_RELA :
 						ELF_T_REL, 1, EV_CURRENT)) {
-			err_msg("%s: relocation section %s: bad header",
-				c->what, secname(c, i));
+			cerr(c, "relocation section %s: bad header",
+			     secname(c, i));
 			return -1;
 		}
 		tscn = elf_getscn(c->elf, sh.sh_info);
@@ -397,27 +415,29 @@ static int check_relocs(struct conv *c)
 
 			if (rela ? !gelf_getrela(d, j, &r) :
 				   !gelf_getrel(d, j, &rl)) {
-				err_msg("%s: relocation section %s: unreadable",
-					c->what, secname(c, i));
+				cerr(c, "relocation section %s: unreadable",
+				     secname(c, i));
 				return -1;
 			}
 			s = GELF_R_SYM(rela ? r.r_info : rl.r_info);
 			if (s >= c->nsyms) {
-				err_msg("%s: relocation %zu of %s: symbol index %zu out of range",
-					c->what, j, secname(c, i), s);
+				cerr(c,
+				     "relocation %zu of %s: symbol index %zu out of range",
+				     j, secname(c, i), s);
 				return -1;
 			}
 			if (!c->res[s].klpname || !(tsh.sh_flags & SHF_ALLOC))
 				continue;
 			if (!rela) {
-				err_msg("%s: %s: REL relocations are not supported ('%s')",
-					c->what, secname(c, i), c->symname[s]);
+				cerr(c,
+				     "%s: REL relocations are not supported ('%s')",
+				     secname(c, i), c->symname[s]);
 				errors++;
 			} else if (strcmp(c->res[s].obj, "vmlinux") &&
 				   klp_special_section(tname)) {
-				err_msg("%s: relocation in special section %s against '%s' of module %s: it would be written after the kernel used the section",
-					c->what, tname, c->symname[s],
-					c->res[s].obj);
+				cerr(c,
+				     "relocation in special section %s against '%s' of module %s: it would be written after the kernel used the section",
+				     tname, c->symname[s], c->res[s].obj);
 				errors++;
 			} else {
 				c->nmoved++;
@@ -440,53 +460,50 @@ static int load_input(struct conv *c)
 	    !gelf_getehdr(c->elf, &c->eh) ||
 	    elf_getshdrstrndx(c->elf, &c->shstrndx) ||
 	    elf_getshdrnum(c->elf, &c->shnum)) {
-		err_msg("%s: not an ELF object: %s", c->what, elf_errmsg(-1));
+		cerr(c, "not an ELF object: %s", elf_errmsg(-1));
 		return -1;
 	}
 	if (c->eh.e_type != ET_REL ||
 	    c->eh.e_ident[EI_CLASS] != ELFCLASS64) {
-		err_msg("%s: not a 64-bit relocatable object (a linked module .ko)",
-			c->what);
+		cerr(c, "not a 64-bit relocatable object (a linked module .ko)");
 		return -1;
 	}
 	if (c->shstrndx == 0 || c->shstrndx >= c->shnum) {
-		err_msg("%s: no section name table", c->what);
+		cerr(c, "no section name table");
 		return -1;
 	}
 	while ((scn = elf_nextscn(c->elf, scn))) {
 		if (!gelf_getshdr(scn, &sh)) {
-			err_msg("%s: unreadable section header", c->what);
+			cerr(c, "unreadable section header");
 			return -1;
 		}
 		if (sh.sh_addralign & (sh.sh_addralign - 1) ||
 		    sh.sh_addralign > 65536) {
-			err_msg("%s: section %zu: bad alignment %llu", c->what,
-				elf_ndxscn(scn),
-				(unsigned long long)sh.sh_addralign);
+			cerr(c, "section %zu: bad alignment %llu",
+			     elf_ndxscn(scn),
+			     (unsigned long long)sh.sh_addralign);
 			return -1;
 		}
 		if (sh.sh_type == SHT_SYMTAB_SHNDX) {
-			err_msg("%s: extended section indexes are not supported",
-				c->what);
+			cerr(c, "extended section indexes are not supported");
 			return -1;
 		}
 		if (sh.sh_type != SHT_SYMTAB)
 			continue;
 		if (c->symidx) {
-			err_msg("%s: more than one symbol table", c->what);
+			cerr(c, "more than one symbol table");
 			return -1;
 		}
 		c->symidx = elf_ndxscn(scn);
 		c->strndx = sh.sh_link;
 	}
 	if (!c->symidx || !c->strndx || c->strndx >= c->shnum) {
-		err_msg("%s: no usable symbol table", c->what);
+		cerr(c, "no usable symbol table");
 		return -1;
 	}
 	lp = klp_modinfo(c->elf, "livepatch");
 	if (!lp || strcmp(lp, "Y")) {
-		err_msg("%s: not a livepatch module (no MODULE_INFO(livepatch, \"Y\"))",
-			c->what);
+		cerr(c, "not a livepatch module (no MODULE_INFO(livepatch, \"Y\"))");
 		return -1;
 	}
 	name = klp_modinfo(c->elf, "name");
@@ -496,7 +513,7 @@ static int load_input(struct conv *c)
 	scn = elf_getscn(c->elf, c->symidx);
 	d = elf_getdata(scn, NULL);
 	if (!d || d->d_type != ELF_T_SYM) {
-		err_msg("%s: unreadable symbol table", c->what);
+		cerr(c, "unreadable symbol table");
 		return -1;
 	}
 	c->nsyms = d->d_size / gelf_fsize(c->elf, ELF_T_SYM, 1, EV_CURRENT);
@@ -508,14 +525,12 @@ static int load_input(struct conv *c)
 			return -1;
 		name = elf_strptr(c->elf, c->strndx, c->sym[i].st_name);
 		if (!name) {
-			err_msg("%s: symbol %zu has a bad name offset", c->what,
-				i);
+			cerr(c, "symbol %zu has a bad name offset", i);
 			return -1;
 		}
 		if (c->sym[i].st_shndx == SHN_UNDEF && *name &&
 		    (strchr(name, ',') || strlen(name) > 400)) {
-			err_msg("%s: undefined symbol %zu has an unusable name",
-				c->what, i);
+			cerr(c, "undefined symbol %zu has an unusable name", i);
 			return -1;
 		}
 		c->symname[i] = name;
@@ -528,8 +543,7 @@ static int load_input(struct conv *c)
 			return -1;
 		sn = elf_strptr(c->elf, c->shstrndx, sh.sh_name);
 		if (!sn) {
-			err_msg("%s: section %zu has a bad name offset",
-				c->what, i);
+			cerr(c, "section %zu has a bad name offset", i);
 			return -1;
 		}
 		if (!strncmp(sn, KLP_SYMPOS_PREFIX, strlen(KLP_SYMPOS_PREFIX)) &&

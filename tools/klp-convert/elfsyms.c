@@ -117,12 +117,14 @@ static char type_letter(Elf *elf, const GElf_Sym *sym)
 
 	if (bind == STB_WEAK)
 		return GELF_ST_TYPE(sym->st_info) == STT_OBJECT ? 'V' : 'W';
+	scn = sym->st_shndx < SHN_LORESERVE ?
+	      elf_getscn(elf, sym->st_shndx) : NULL;
 	if (sym->st_shndx == SHN_ABS)
 		t = 'a';
 	else if (sym->st_shndx == SHN_COMMON)
 		t = 'c';
-	else if (!(scn = elf_getscn(elf, sym->st_shndx)) ||
-		 !gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_ALLOC))
+	else if (!scn || !gelf_getshdr(scn, &sh) ||
+		 !(sh.sh_flags & SHF_ALLOC))
 		t = 'n';
 	else if (sh.sh_flags & SHF_EXECINSTR)
 		t = 't';

@@ -96,7 +96,11 @@ void *xmalloc(size_t size);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t size);
 char *xstrdup(const char *s);
-void err_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* printf format checking, for userspace (no <linux/compiler.h>) */
+#define KLP_ATTR(a) __attribute__((a))
+#define KLP_FORMAT(kind, fmt, args) KLP_ATTR(format(kind, fmt, args))
+
+void err_msg(const char *fmt, ...) KLP_FORMAT(printf, 1, 2);
 extern const char *klp_prog;
 extern bool klp_quiet;
 

@@ -20,7 +20,7 @@
 
 #include "klp-convert.h"
 
-static void usage(void)
+static void help_exit(void)
 {
 	fprintf(stderr,
 		"usage: %s map [-o MAP] [-E LIST]... ELF...\n"
@@ -71,7 +71,7 @@ static int cmd_map(int argc, char **argv)
 			lists[nlists++] = optarg;
 			break;
 		default:
-			usage();
+			help_exit();
 		}
 	}
 	for (; optind < argc; optind++)
@@ -109,11 +109,11 @@ static int cmd_convert(int argc, char **argv)
 			only_lp = true;
 			break;
 		default:
-			usage();
+			help_exit();
 		}
 	}
 	if (argc - optind < 1 || argc - optind > 2)
-		usage();
+		help_exit();
 	if (only_lp && !klp_is_livepatch_file(argv[optind]))
 		goto out;
 	for (i = 0; i < nargs && !ret; i++) {
@@ -151,11 +151,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (argc < 2)
-		usage();
+		help_exit();
 	if (!strcmp(argv[1], "map"))
 		return cmd_map(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "convert"))
 		return cmd_convert(argc - 1, argv + 1);
-	usage();
+	help_exit();
 	return 2;
 }

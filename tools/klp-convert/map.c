@@ -328,7 +328,7 @@ int klp_map_parse(struct klp_map *map, const char *buf, size_t len,
 				goto out;
 			}
 			if (strcmp(w[1], "1")) {
-				err_msg("%s:%lu: map format version %s, this klp-convert reads version %d",
+				err_msg("%s:%lu: map format version %s, not %d",
 					what, lineno, w[1], KLP_MAP_VERSION);
 				goto out;
 			}

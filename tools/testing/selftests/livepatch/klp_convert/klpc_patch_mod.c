@@ -14,10 +14,8 @@
 #include <linux/moduleparam.h>
 #include <linux/sysfs.h>
 
-/* static in klpc_target: resolved by klp-convert */
-extern int klpc_counter;
-extern int klpc_unique;
-int klpc_helper(int x);
+#include "klpc_statics.h"
+
 
 KLP_SYMPOS_TABLE(klpc_target) = {
 	KLP_SYMPOS(klpc_counter, 2),

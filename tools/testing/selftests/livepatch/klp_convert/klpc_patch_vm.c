@@ -12,11 +12,8 @@
 #include <linux/module.h>
 #include <linux/seq_file.h>
 
-/* static in vmlinux: resolved by klp-convert */
-extern int dev_attr_modalias;
-extern unsigned long tainted_mask;
-void *c_start(struct seq_file *m, loff_t *pos);
-int version_proc_show(struct seq_file *m, void *v);
+#include "klpc_statics.h"
+
 
 KLP_SYMPOS_TABLE(vmlinux) = {
 	KLP_SYMPOS(c_start, 2),
