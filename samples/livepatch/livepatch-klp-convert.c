@@ -37,7 +37,6 @@
 
 #include "livepatch-klp-convert.h"
 
-
 static int livepatch_cmdline_proc_show(struct seq_file *m, void *v)
 {
 	seq_printf(m, "klp-convert sample: tainted=%lu; ",

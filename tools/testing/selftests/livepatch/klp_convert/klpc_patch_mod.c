@@ -16,7 +16,6 @@
 
 #include "klpc_statics.h"
 
-
 KLP_SYMPOS_TABLE(klpc_target) = {
 	KLP_SYMPOS(klpc_counter, 2),
 	KLP_SYMPOS(klpc_helper, 1),

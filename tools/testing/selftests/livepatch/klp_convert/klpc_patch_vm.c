@@ -14,7 +14,6 @@
 
 #include "klpc_statics.h"
 
-
 KLP_SYMPOS_TABLE(vmlinux) = {
 	KLP_SYMPOS(c_start, 2),
 	KLP_SYMPOS(dev_attr_modalias, 4),
