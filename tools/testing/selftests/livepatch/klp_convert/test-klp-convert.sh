@@ -95,11 +95,22 @@ check_target() {   # when
 		"$(ksym klpc_helper klpc_target 1)" "$a_helper"
 	expect "$1: klpc_unique,0" "$(ksym klpc_unique klpc_target 1)" "$a_unique"
 }
+# distance in MiB between two modules' text (> 128: branches need a PLT)
+mod_addr() { awk -v m="$1" '$1 == m { print $6 }' /proc/modules; }
+far_loads=0
+note_distance() {
+	local a b d
+	a=$(mod_addr klpc_patch_mod) b=$(mod_addr klpc_target)
+	[ -n "$a" ] && [ -n "$b" ] || return 0
+	d=$(( (a > b ? a - b : b - a) >> 20 ))
+	[ "$d" -ge 128 ] && far_loads=$((far_loads + 1))
+}
 reload_target() {   # when
 	local i
 	for ((i = 1; i <= RELOADS; i++)); do
 		rmmod klpc_target || { bad "$1: rmmod klpc_target ($i)"; return; }
 		insmod "$MODS/klpc_target.ko" || { bad "$1: insmod klpc_target ($i)"; return; }
+		note_distance
 	done
 	ok "$1: klpc_target unloaded and loaded $RELOADS times"
 	expect "$1: object patched after reloads" 1 "$(cat $LP/klpc_patch_mod/klpc_target/patched)"
@@ -132,6 +143,7 @@ else
 	bad "patch first: klpc_patch_mod loads"
 fi
 
+echo "info: $far_loads load(s) of klpc_target 128 MiB or more away from klpc_patch_mod (late PLT entries)"
 log=$(dmesg | sed -n "/$MARK/,\$p")
 if grep -qE "WARNING|BUG|Unable to handle|symbol .* not found|klp_|overflow in relocation" <<< "$log"; then
 	bad "kernel log clean"
