@@ -8,7 +8,10 @@
 #  - klpc_patch_mod: static symbols of the module klpc_target, homonyms by
 #    position, loaded after klpc_target (relocations written from the
 #    patch's init) and before it (written when klpc_target loads); the
-#    target is unloaded and loaded again while the patch stays enabled.
+#    target is unloaded and loaded again while the patch stays enabled;
+#  - klpc_plt: the arm64 PLT slot handling of late relocations, on a fake
+#    module (modules are allocated next to each other, so real late
+#    relocations between modules never need a PLT entry in the guest).
 # Exit status: 0 pass, 1 fail, 4 skip.
 set -u
 MODS=$(cd "$(dirname "$0")" && pwd)
@@ -48,7 +51,7 @@ cleanup() {
 trap cleanup EXIT
 
 [ -d "$LP" ] || skip "no $LP (CONFIG_LIVEPATCH)"
-for m in klpc_target klpc_patch_mod klpc_patch_vm; do
+for m in klpc_target klpc_patch_mod klpc_patch_vm klpc_plt; do
 	[ -f "$MODS/$m.ko" ] || skip "$m.ko not built"
 done
 echo 0 > /proc/sys/kernel/kptr_restrict 2>/dev/null
@@ -62,6 +65,15 @@ ksym() {
 		awk -v s="$1" -v m="[$2]" '$3 == s && $4 == m { print $1 }' /proc/kallsyms
 	fi | sed -n "${3}p" | sed 's/^0*//'
 }
+
+# ---- arm64 PLT slots of late klp relocations (fake module) ------------------
+if insmod "$MODS/klpc_plt.ko"; then
+	ok "late PLT entries: written, reused, freed by clear_relocate_add(), taken again"
+	rmmod klpc_plt
+else
+	bad "late PLT entries (klpc_plt checks, see the kernel log)"
+	dmesg | grep 'klpc_plt: check failed' | tail -n 8
+fi
 
 # ---- vmlinux ---------------------------------------------------------------
 [ "$(ksym c_start vmlinux 2)" ] && [ "$(ksym dev_attr_modalias vmlinux 4)" ] ||
