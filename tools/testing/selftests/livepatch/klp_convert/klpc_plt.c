@@ -48,7 +48,7 @@ static int __init klpc_plt_init(void)
 	const u64 t3 = 0xffff800081000040, t4 = 0xffff8000a0000000;
 	Elf64_Shdr sh[4] = { };
 	Elf64_Sym sym = { };
-	Elf64_Rela rela = { .r_info = ELF64_R_INFO(0, R_AARCH64_CALL26) };
+	Elf64_Rela rela = { .r_info = R_AARCH64_CALL26 };	/* symbol 0 */
 	struct plt_entry *plt = vzalloc(PAGE_SIZE);
 	struct module *mod = kzalloc(sizeof(*mod), GFP_KERNEL);
 	u32 *text = vzalloc(PAGE_SIZE);
