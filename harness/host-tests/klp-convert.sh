@@ -183,6 +183,22 @@ sed -i '/livepatch=Y/d' p_notlp.c && $CC -c p_notlp.c && aarch64-linux-gnu-ld -r
 conv p_notlp.ko p_notlp.out.ko 2> p_notlp.err && bad "p_notlp: must fail" ||
     check "p_notlp: message" "klp-convert: p_notlp.ko: not a livepatch module (no MODULE_INFO(livepatch, \"Y\"))" "$(cat p_notlp.err)"
 
+# -L (what the kernel build runs on every module): ordinary modules and
+# livepatch modules with nothing to convert are left byte for byte
+cp tmod.ko tmod.copy.ko && cp p_notlp.ko p_notlp.copy.ko
+"$kc" convert -L -m map.txt -s Module.symvers tmod.copy.ko &&
+    "$kc" convert -L -m map.txt -s Module.symvers p_notlp.copy.ko &&
+    cmp -s tmod.ko tmod.copy.ko && cmp -s p_notlp.ko p_notlp.copy.ko &&
+    ok "-L: ordinary modules untouched" || bad "-L: ordinary modules untouched"
+mkpatch p_exp <<'EOF'
+extern int exported_fn(int);
+int patched(int x) { return exported_fn(x); }
+EOF
+cp p_exp.ko p_exp.copy.ko
+"$kc" convert -L -m map.txt -s Module.symvers p_exp.copy.ko && cmp -s p_exp.ko p_exp.copy.ko &&
+    ok "-L: livepatch module with exported symbols only untouched" ||
+    bad "-L: livepatch module with exported symbols only untouched"
+
 # vmlinux symbols may be used from special sections: applied at load time
 mkpatch p_specvm <<'EOF'
 extern int unique_var;
