@@ -19,7 +19,9 @@ HOST_PKGS=(
     gcc-aarch64-linux-gnu libc6-dev-arm64-cross
     qemu-system-arm linux-source-6.12
 )
-[ "$TOOLCHAIN" = clang ] && HOST_PKGS+=(clang)
+# klp-convert's fuzz target (harness/host-tests/klp-convert-fuzz.sh):
+# clang with libFuzzer and the sanitizers.
+HOST_PKGS+=(clang libclang-rt-14-dev)
 # Guest packages: see KLP_GUEST_TOOLS in harness/lib.sh.
 GUEST_PKGS=(busybox-static bash-static "${KLP_GUEST_TOOLS[@]}" "${KLP_GUEST_LIBS[@]}")
 
