@@ -38,7 +38,7 @@ ROWS=0 MISSING=0
 
 row() { echo "KLPJB-ROW $*"; ROWS=$((ROWS + 1)); }
 fail() { echo "KLPJB-MISSING $*"; MISSING=$((MISSING + 1)); }
-now_ms() { local t=${EPOCHREALTIME//[.,]/}; echo $((t / 1000)); }
+now_ms() { local t=${EPOCHREALTIME//[.,]/}; echo $((10#$t / 1000)); }
 wait_for() {
 	local end=$(($(now_ms) + $1 * 1000))
 	shift

@@ -47,6 +47,7 @@ int klpjb_route(void *old_func, struct klpjb_route *route);
 int klpjb_ftrace_measure(void *old_func, klpjb_fn_t new_func,
 			 unsigned long work, unsigned long calls,
 			 struct klpjb_result *res);
+void klpjb_ftrace_stop(void);
 #else
 static inline int klpjb_ftrace_measure(void *old_func, klpjb_fn_t new_func,
 				       unsigned long work, unsigned long calls,
@@ -54,6 +55,8 @@ static inline int klpjb_ftrace_measure(void *old_func, klpjb_fn_t new_func,
 {
 	return -EOPNOTSUPP;
 }
+
+static inline void klpjb_ftrace_stop(void) { }
 #endif
 
 /* klpjb_funcs.c */

@@ -59,6 +59,9 @@ int klpjb_register_pair(enum klpjb_pair pair, void *old_func, klpjb_fn_t new)
 {
 	if (pair >= KLPJB_NR_PAIRS)
 		return -EINVAL;
+	/* ftrace may redirect to the new function that goes away */
+	if (pair == KLPJB_PAIR_CALL)
+		klpjb_ftrace_stop();
 	mutex_lock(&klpjb_pairs_lock);
 	klpjb_pairs[pair].old_func = old_func;
 	klpjb_pairs[pair].new_func = new;

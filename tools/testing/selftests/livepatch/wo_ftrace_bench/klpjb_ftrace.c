@@ -12,7 +12,9 @@
 
 #include <linux/ftrace.h>
 #include <linux/kernel.h>
+#include <linux/mutex.h>
 #include <linux/rculist.h>
+#include <linux/slab.h>
 #include <linux/trace_recursion.h>
 
 #include "klpjb_bench.h"
@@ -35,25 +37,19 @@ struct klpjb_redirect_func {
  * struct klpjb_redirect - the ftrace_ops of one old function
  * @ops:	registered with ftrace
  * @stack:	its klpjb_redirect_func entries
+ * @func:	the only entry
+ * @old_func:	the old function
  */
 struct klpjb_redirect {
 	struct ftrace_ops ops;
 	struct list_head stack;
+	struct klpjb_redirect_func func;
+	void *old_func;
 };
 
-static void notrace klpjb_ftrace_handler(unsigned long ip,
-					 unsigned long parent_ip,
-					 struct ftrace_ops *ops,
-					 struct ftrace_regs *fregs);
-
-/* One redirection at a time: the callers are serialised. */
-static struct klpjb_redirect_func klpjb_func;
-static struct klpjb_redirect klpjb_redir = {
-	.ops = {
-		.func = klpjb_ftrace_handler,
-		.flags = FTRACE_OPS_FL_IPMODIFY,
-	},
-};
+/* The redirection in place, or NULL; klpjb_redirect_lock serialises. */
+static struct klpjb_redirect *klpjb_redir;
+static DEFINE_MUTEX(klpjb_redirect_lock);
 
 static void notrace klpjb_ftrace_handler(unsigned long ip,
 					 unsigned long parent_ip,
@@ -84,6 +80,63 @@ out:
 	ftrace_test_recursion_unlock(bit);
 }
 
+/* Take the redirection out of ftrace and free it. */
+static void klpjb_redirect_free(struct klpjb_redirect *r, bool registered)
+{
+	if (registered)
+		WARN_ON(unregister_ftrace_function(&r->ops));
+	ftrace_free_filter(&r->ops);
+	kfree(r);
+}
+
+static int klpjb_redirect_start(void *old_func, klpjb_fn_t new_func)
+{
+	unsigned long ip = (unsigned long)old_func;
+	struct klpjb_redirect *r;
+	int ret;
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	r->ops.func = klpjb_ftrace_handler;
+	r->ops.flags = FTRACE_OPS_FL_IPMODIFY;
+	r->func.new_func = (unsigned long)new_func;
+	INIT_LIST_HEAD(&r->stack);
+	list_add_rcu(&r->func.node, &r->stack);
+
+	ret = ftrace_set_filter_ip(&r->ops, ip, 0, 0);
+	if (ret) {
+		pr_err("klpjb: ftrace_set_filter_ip(%ps) failed (%d)\n",
+		       old_func, ret);
+		klpjb_redirect_free(r, false);
+		return ret;
+	}
+	ret = register_ftrace_function(&r->ops);
+	if (ret) {
+		pr_err("klpjb: register_ftrace_function(%ps) failed (%d)\n",
+		       old_func, ret);
+		klpjb_redirect_free(r, false);
+		return ret;
+	}
+	r->old_func = old_func;
+	klpjb_redir = r;
+	return 0;
+}
+
+/**
+ * klpjb_ftrace_stop() - remove the ftrace redirection, if any
+ *
+ * Called before the new function can go away.
+ */
+void klpjb_ftrace_stop(void)
+{
+	mutex_lock(&klpjb_redirect_lock);
+	if (klpjb_redir)
+		klpjb_redirect_free(klpjb_redir, true);
+	klpjb_redir = NULL;
+	mutex_unlock(&klpjb_redirect_lock);
+}
+
 /**
  * klpjb_ftrace_measure() - measure calls of an old function that ftrace
  *			    redirects to its new function
@@ -93,40 +146,26 @@ out:
  * @calls:	number of calls
  * @res:	the totals, as klpjb_measure()
  *
- * The redirection exists only during the measurement.  The callers are
- * serialised.
+ * The redirection is set up on first use and stays until
+ * klpjb_ftrace_stop(): an ftrace_ops is not registered twice.
  *
- * Return: 0, or the error of ftrace_set_filter_ip() or
- * register_ftrace_function().
+ * Return: 0, -EBUSY when another redirection is in place, -ENOMEM, or the
+ * error of ftrace_set_filter_ip() or register_ftrace_function().
  */
 int klpjb_ftrace_measure(void *old_func, klpjb_fn_t new_func,
 			 unsigned long work, unsigned long calls,
 			 struct klpjb_result *res)
 {
-	unsigned long ip = (unsigned long)old_func;
-	int ret;
+	int ret = 0;
 
-	klpjb_func.new_func = (unsigned long)new_func;
-	INIT_LIST_HEAD(&klpjb_redir.stack);
-	list_add_rcu(&klpjb_func.node, &klpjb_redir.stack);
-
-	ret = ftrace_set_filter_ip(&klpjb_redir.ops, ip, 0, 0);
-	if (ret) {
-		pr_err("klpjb: ftrace_set_filter_ip(%ps) failed (%d)\n",
-		       old_func, ret);
-		return ret;
-	}
-	ret = register_ftrace_function(&klpjb_redir.ops);
-	if (ret) {
-		pr_err("klpjb: register_ftrace_function(%ps) failed (%d)\n",
-		       old_func, ret);
-		goto out;
-	}
-
-	klpjb_measure((klpjb_fn_t)old_func, work, calls, res);
-
-	WARN_ON(unregister_ftrace_function(&klpjb_redir.ops));
-out:
-	ftrace_free_filter(&klpjb_redir.ops);
+	mutex_lock(&klpjb_redirect_lock);
+	if (!klpjb_redir)
+		ret = klpjb_redirect_start(old_func, new_func);
+	else if (klpjb_redir->old_func != old_func ||
+		 klpjb_redir->func.new_func != (unsigned long)new_func)
+		ret = -EBUSY;
+	if (!ret)
+		klpjb_measure((klpjb_fn_t)old_func, work, calls, res);
+	mutex_unlock(&klpjb_redirect_lock);
 	return ret;
 }

@@ -9,7 +9,8 @@
  *   measure	write "loop", "old", "new", "ftrace", "farold" or "farnew":
  *		call that function "calls" times (loop: no call; old/new:
  *		klpjb_call / the new function of klpjb_callpatch; ftrace:
- *		klpjb_call redirected by an ftrace_ops to that new function;
+ *		klpjb_call redirected by an ftrace_ops to that new function,
+ *		set up on first use and kept until that function goes away;
  *		farold/farnew: the functions of klpjb_farpatch).  Read:
  *		"what=<w> calls=<n> insns=<n> ns=<n>" (totals)
  *   route	read: one line per registered pair, "pair=<call|far>
@@ -269,6 +270,7 @@ static int __init klpjb_init(void)
 static void __exit klpjb_exit(void)
 {
 	debugfs_remove_recursive(klpjb_dir);
+	klpjb_ftrace_stop();
 	klpjb_sleepers_set(0);
 }
 
