@@ -5,6 +5,7 @@
 #ifndef _KLPJB_BENCH_H
 #define _KLPJB_BENCH_H
 
+#include <linux/errno.h>
 #include <linux/types.h>
 
 #include "klpjb.h"
