@@ -20,7 +20,7 @@ function kv(line, out,    n, i, t, k, a) {
 	delete out
 	n = split(line, t, " ")
 	k = ""
-	for (i = 3; i <= n; i++) {
+	for (i = 2; i <= n; i++) {
 		if (t[i] ~ /^[A-Za-z_]+=/) {
 			k = substr(t[i], 1, index(t[i], "=") - 1)
 			out[k] = substr(t[i], index(t[i], "=") + 1)
