@@ -12,6 +12,7 @@
 #   far:     12 call rows (loop, unpatched, new, near, farnew, far x 2
 #            bodies), 2 routes
 #
+# Every time, call count, size and distance must be a positive number.
 # Exit status: 0 pass, 1 fail, 4 skip (not root, no livepatch).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -49,6 +50,11 @@ else
 	expect call 12
 	expect route 2
 fi
+# a row with a time or a count missing was not really produced
+bad=$(grep '^KLPJB-ROW ' <<< "$out" | tr ' ' '\n' |
+	grep -E '^(calls|ns|window_ns|check_ns|precheck_ns|enable_ns|median|site_bytes|target_bytes|distance)=' |
+	grep -v -E '=[1-9][0-9]*$')
+[ -z "$bad" ] || { echo "FAIL: empty or zero values: $bad"; fails=$((fails + 1)); }
 grep -q "^KLPJB-DONE part=$part " <<< "$out" || { echo "FAIL: no KLPJB-DONE line"; fails=$((fails + 1)); }
 [ "$rc" = 0 ] || { echo "FAIL: bench-guest.sh exit status $rc"; fails=$((fails + 1)); }
 [ "$fails" = 0 ] || { echo "FAIL: bench smoke ($fails)"; exit 1; }
