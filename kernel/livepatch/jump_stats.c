@@ -7,6 +7,7 @@
  *   last_window_ns	the stop_machine() call that switched the slots:
  *			the time during which CPUs were held
  *   last_check_ns	the stack check inside that window
+ *   last_write_ns	the slot writes inside that window
  *   last_walked	stacks walked inside the window
  *   last_seen		stacks found clean by the pre-check and not walked
  *			again when their task did not run since
@@ -77,6 +78,7 @@ static int __init klp_jump_stats_init(void)
 		[KLP_JUMP_STAT_PRECHECK] = "last_precheck_ns",
 		[KLP_JUMP_STAT_WINDOW] = "last_window_ns",
 		[KLP_JUMP_STAT_CHECK] = "last_check_ns",
+		[KLP_JUMP_STAT_WRITE] = "last_write_ns",
 	};
 	struct dentry *dir;
 	int i;

@@ -46,6 +46,7 @@ static int klp_jump_commit_cpu(void *data)
 			ret = -EBUSY;
 	}
 
+	t = klp_jump_stats_start();
 	list_for_each_entry(site, ctx->sites, batch) {
 		if (ret)
 			break;
@@ -55,6 +56,7 @@ static int klp_jump_commit_cpu(void *data)
 		if (!ret)
 			site->cur = site->next;
 	}
+	klp_jump_stats_end(KLP_JUMP_STAT_WRITE, t);
 
 	ctx->ret = ret;
 	/* Publish the writes and ret to the CPUs waiting above. */

@@ -174,6 +174,7 @@ if [ "$part" = default ]; then
 				row window "F=$f" "T=$t" "rep=$rep" "tasks=$tasks" \
 					"window_ns=$(cat $S/last_window_ns)" \
 					"check_ns=$(cat $S/last_check_ns)" \
+					"write_ns=$(cat $S/last_write_ns)" \
 					"precheck_ns=$(cat $S/last_precheck_ns)" \
 					"walked=$(cat $S/last_walked)" \
 					"seen=$(cat $S/last_seen)" \

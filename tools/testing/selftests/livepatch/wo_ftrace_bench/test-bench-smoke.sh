@@ -52,7 +52,7 @@ else
 fi
 # a row with a time or a count missing was not really produced
 bad=$(grep '^KLPJB-ROW ' <<< "$out" | tr ' ' '\n' |
-	grep -E '^(calls|ns|window_ns|check_ns|precheck_ns|enable_ns|median|site_bytes|target_bytes|distance)=' |
+	grep -E '^(calls|ns|window_ns|check_ns|write_ns|precheck_ns|enable_ns|median|site_bytes|target_bytes|distance)=' |
 	grep -v -E '=[1-9][0-9]*$')
 [ -z "$bad" ] || { echo "FAIL: empty or zero values: $bad"; fails=$((fails + 1)); }
 grep -q "^KLPJB-DONE part=$part " <<< "$out" || { echo "FAIL: no KLPJB-DONE line"; fails=$((fails + 1)); }
