@@ -38,6 +38,8 @@ help:
 	@echo '                     (harness/demo.sh)'
 	@echo 'make check           all tests: host tests + guest tests (harness/vm-tests.list)'
 	@echo '                     last line: "N passed, N failed, N skipped"'
+	@echo 'make bench           call costs vs ftrace, stop_machine windows, memory, klp-convert time'
+	@echo '                     (QEMU -icount; table + build/bench.json; harness/bench.sh)'
 	@echo 'make clean           remove build/ (ccache lives in ~/.cache/ccache)'
 	@echo 'variables: KCONFIG=<name> TOOLCHAIN=gcc|clang VM_EXTRA=<paths> VM_TIMEOUT=<s> T=<regex> NOBUILD=1'
 
@@ -57,8 +59,11 @@ run: $(if $(NOBUILD),,kernel)
 check:
 	@harness/check.sh
 
+# Two boots under QEMU -icount (default and far kernel); table on stdout and
+# in build/bench.txt, JSON in build/bench.json.  BENCH_SMOKE=1: small sizes.
+# harness/bench.sh builds both kernels itself (unless NOBUILD=1).
 bench:
-	@echo 'make bench: not implemented yet' >&2; exit 1
+	@harness/bench.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -9,6 +9,7 @@
 #   VM_CRASH_GRACE  seconds to keep collecting console output after a crash
 #                   signature before QEMU is killed (default 10)
 #   VM_CPU VM_SMP VM_MEM VM_APPEND   QEMU -cpu/-smp/-m, extra kernel cmdline
+#   VM_QEMU_ARGS    extra QEMU arguments, split at blanks (e.g. "-icount shift=0")
 #   VM_CRASH_RE     extended regex of console lines that mean "kernel crashed"
 #
 # The console goes to stdout and to build/vm[-NAME].log.
@@ -51,6 +52,8 @@ LOG=$KLP_VMLOG
 append="console=ttyAMA0 panic=-1 oops=panic panic_on_warn=0 printk.devkmsg=on ${VM_APPEND:-}"
 qemu=(qemu-system-aarch64 -M virt -cpu "$VM_CPU" -smp "$VM_SMP" -m "$VM_MEM"
       -nographic -no-reboot -kernel "$image" -initrd "$cpio" -append "$append")
+# shellcheck disable=SC2206 # split on purpose
+[ -n "${VM_QEMU_ARGS:-}" ] && qemu+=($VM_QEMU_ARGS)
 
 qpid= tpid=
 kill_qemu() {

@@ -137,6 +137,25 @@ int klp_jump_switch_patch(struct klp_patch *patch, bool to_live, bool force);
 void klp_jump_report(const struct klp_jump_check *check);
 void klp_jump_report_switch(const struct klp_jump_check *check);
 
+/* jump_stats.c: timings for benchmarks, nothing without debugfs */
+enum klp_jump_stat {
+	KLP_JUMP_STAT_PRECHECK,
+	KLP_JUMP_STAT_WINDOW,
+	KLP_JUMP_STAT_CHECK,
+	KLP_JUMP_STAT_WRITE,
+	KLP_JUMP_NR_STATS,
+};
+
+#ifdef CONFIG_DEBUG_FS
+u64 klp_jump_stats_start(void);
+void klp_jump_stats_end(enum klp_jump_stat stat, u64 start);
+void klp_jump_stats_check(const struct klp_jump_check *check);
+#else
+static inline u64 klp_jump_stats_start(void) { return 0; }
+static inline void klp_jump_stats_end(enum klp_jump_stat stat, u64 start) { }
+static inline void klp_jump_stats_check(const struct klp_jump_check *check) { }
+#endif
+
 /* jump_transition.c */
 extern bool klp_jump_patch_live;
 

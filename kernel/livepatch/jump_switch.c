@@ -28,6 +28,7 @@ static int klp_jump_commit_cpu(void *data)
 	struct klp_jump_commit_ctx *ctx = data;
 	struct klp_jump_site *site;
 	int ret = 0;
+	u64 t;
 
 	if (atomic_inc_return(&ctx->cpus) != 1) {
 		/* Wait for the writer (pairs with its store-release). */
@@ -38,11 +39,14 @@ static int klp_jump_commit_cpu(void *data)
 	}
 
 	if (ctx->check) {
+		t = klp_jump_stats_start();
 		klp_jump_check_tasks(ctx->check);
+		klp_jump_stats_end(KLP_JUMP_STAT_CHECK, t);
 		if (ctx->check->nr_busy)
 			ret = -EBUSY;
 	}
 
+	t = klp_jump_stats_start();
 	list_for_each_entry(site, ctx->sites, batch) {
 		if (ret)
 			break;
@@ -52,6 +56,7 @@ static int klp_jump_commit_cpu(void *data)
 		if (!ret)
 			site->cur = site->next;
 	}
+	klp_jump_stats_end(KLP_JUMP_STAT_WRITE, t);
 
 	ctx->ret = ret;
 	/* Publish the writes and ret to the CPUs waiting above. */
@@ -76,8 +81,10 @@ int klp_jump_commit(struct list_head *sites, struct klp_jump_check *check)
 		.check = check,
 		.cpus = ATOMIC_INIT(0),
 	};
+	u64 t = klp_jump_stats_start();
 
 	stop_machine(klp_jump_commit_cpu, &ctx, cpu_online_mask);
+	klp_jump_stats_end(KLP_JUMP_STAT_WINDOW, t);
 	return ctx.ret;
 }
 
@@ -187,12 +194,17 @@ int klp_jump_switch_patch(struct klp_patch *patch, bool to_live, bool force)
 
 	ret = 0;
 	if (!force) {
+		u64 t = klp_jump_stats_start();
+
 		klp_jump_precheck_tasks(check);
+		klp_jump_stats_end(KLP_JUMP_STAT_PRECHECK, t);
 		if (check->nr_busy)
 			ret = -EBUSY;
 	}
 	if (!ret)
 		ret = klp_jump_commit(&sites, force ? NULL : check);
+	if (!force)
+		klp_jump_stats_check(check);
 	if (!ret) {
 		klp_jump_patch_live = to_live;
 		klp_jump_report_switch(force ? NULL : check);

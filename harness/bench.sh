@@ -1,0 +1,94 @@
+#!/bin/bash
+# `make bench`: measure the direct-branch backend against a direct call and
+# against ftrace, side by side in one run; print a table, write
+# build/bench.json (and the table to build/bench.txt).
+#
+#  1. build the default and the far kernel (incremental; NOBUILD=1 skips)
+#  2. host: klp-convert time on a generated module with 10,000 relocations
+#     (tools/testing/selftests/livepatch/wo_ftrace_bench/klpc/klpc-time.sh;
+#     "n/a: tool not built" without tools/klp-convert/klp-convert)
+#  3. boot the default kernel under QEMU -icount shift=0 (virtual time:
+#     1 ns per instruction; call costs are counted in instructions by the
+#     PMU): call costs (unpatched, new, near B, ftrace redirect), empty
+#     stop_machine floor, windows for F x T, memory
+#  4. boot the far kernel (modules anywhere in 2 GB) the same way: the call
+#     through a far veneer.  The module lands within 128 MB of the kernel
+#     on some boots; then the far kernel is booted again (BENCH_FAR_BOOTS,
+#     default 3, boots at most)
+#  5. bench-report.awk: table and JSON from the "KLPJB-..." lines
+#
+# Environment: NOBUILD=1, BENCH_SMOKE=1 (small sizes, for trying the
+# harness), BENCH_FAR_BOOTS, VM_TIMEOUT (per boot, default 1200).
+# Exit status: 0 when every row was produced (target misses are reported,
+# not errors), 1 when a row is missing, 2 on a build or harness failure.
+set -uo pipefail
+KLP_TAG=bench
+. "$(dirname "$0")/lib.sh"
+
+BENCH_DIR=tools/testing/selftests/livepatch/wo_ftrace_bench
+OUT=$KLP_BUILD/bench
+SMOKE=${BENCH_SMOKE:-0}
+FAR_BOOTS=${BENCH_FAR_BOOTS:-3}
+ICOUNT="-icount shift=0,sleep=off"
+rows=$OUT/rows.txt
+mkdir -p "$OUT"
+: > "$rows"
+t_start=$(klp_now)
+
+# ---- 1. kernels -------------------------------------------------------------
+for cfg in default far; do
+    [ -n "${NOBUILD:-}" ] && break
+    klp_log "building kernel KCONFIG=$cfg (log: build/bench/kernel-$cfg.log)"
+    if ! KCONFIG=$cfg "$KLP_TOP/harness/kernel.sh" > "$OUT/kernel-$cfg.log" 2>&1; then
+        tail -n 30 "$OUT/kernel-$cfg.log" >&2
+        klp_log "ERROR: kernel $cfg does not build"
+        exit 2
+    fi
+done
+version=$(make -s --no-print-directory -C "$KLP_SRC" kernelversion 2>/dev/null || echo unknown)
+
+# ---- 2. klp-convert (host) --------------------------------------------------
+klp_log "klp-convert: generating 10,000 relocations (build/bench/klpc)"
+"$KLP_TOP/$BENCH_DIR/klpc/klpc-time.sh" "$KLP_KBUILD" "$OUT/klpc" | tee -a "$rows"
+
+# ---- 3./4. guest runs ---------------------------------------------------------
+# guest PART CONFIG: one boot; appends its KLPJB lines to $OUT/PART.rows
+guest() {
+    local part=$1 cfg=$2 log vmlog env=
+    log=$OUT/vm-$part.log
+    vmlog=$(KCONFIG=$cfg bash -c '. "$1/harness/lib.sh"; echo "$KLP_VMLOG"' - "$KLP_TOP")
+    [ "$SMOKE" = 1 ] && env="KLPJB_SMOKE=1 "
+    klp_log "booting the $cfg kernel under QEMU $ICOUNT for part '$part' (log: build/bench/vm-$part.log)"
+    KCONFIG=$cfg VM_MEM=${VM_MEM:-2G} VM_QEMU_ARGS="$ICOUNT" VM_TIMEOUT=${VM_TIMEOUT:-1200} \
+        KLP_CMD="${env}KLPJB_CLOCK=icount bash /selftests/livepatch/wo_ftrace_bench/bench-guest.sh $part" \
+        "$KLP_TOP/harness/vm.sh" > /dev/null
+    local rc=$?
+    cp -f "$vmlog" "$log" 2>/dev/null
+    tr -d '\r' < "$log" | grep -a -E '^KLPJB-' > "$OUT/$part.rows"
+    grep -a -E '^KLPJB-(ROW|MISSING|DONE)' "$OUT/$part.rows" | sed 's/^/  /' >&2
+    klp_log "$part: guest exit status $rc"
+    return "$rc"
+}
+
+guest default default
+cat "$OUT/default.rows" >> "$rows"
+
+for ((boot = 1; boot <= FAR_BOOTS; boot++)); do
+    guest far far
+    if grep -q '^KLPJB-ROW route part=far name=far .* veneer=1' "$OUT/far.rows"; then
+        break
+    fi
+    klp_log "far: the patch module landed within reach of the kernel on boot $boot (no veneer)"
+done
+cat "$OUT/far.rows" >> "$rows"
+
+# ---- 5. report ----------------------------------------------------------------
+awk -f "$KLP_TOP/$BENCH_DIR/bench-report.awk" -v version="$version" \
+    -v date="$(date +%F)" -v json="$KLP_BUILD/bench.json" "$rows" > "$KLP_BUILD/bench.txt"
+complete=$?
+echo
+cat "$KLP_BUILD/bench.txt"
+echo
+klp_log "table: build/bench.txt, JSON: build/bench.json, raw rows: build/bench/rows.txt ($(( $(klp_now) - t_start ))s)"
+[ "$complete" = 0 ] || { klp_log "some rows are missing"; exit 1; }
+exit 0

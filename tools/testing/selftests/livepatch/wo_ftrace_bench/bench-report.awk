@@ -1,0 +1,324 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench-report.awk: the table and JSON of `make bench` from the
+# "KLPJB-..." lines of bench-guest.sh (both boots) and klpc-time.sh.
+#
+#   awk -f bench-report.awk -v version=V -v date=D -v json=FILE rows...
+#
+# The table goes to stdout, the JSON to FILE.  Exit status 1 when a row
+# is missing (a KLPJB-MISSING line, a part without its KLPJB-DONE line, or
+# an expected row absent), else 0.  Target misses do not change the exit
+# status; they are printed as MISS.
+#
+# Call costs are per call, averaged over all calls of a row; the unit is
+# EL1 instructions retired on the measuring CPU when the PMU counted them
+# (QEMU -icount), else ns.  "call" is the cost without the loop around the
+# call (the "loop" row), the ratios use it.  Windows are medians over the
+# repetitions of a (F, T) point.
+
+function kv(line, out,    n, i, t, k, a) {
+	delete out
+	n = split(line, t, " ")
+	k = ""
+	for (i = 2; i <= n; i++) {
+		if (t[i] ~ /^[A-Za-z_]+=/) {
+			k = substr(t[i], 1, index(t[i], "=") - 1)
+			out[k] = substr(t[i], index(t[i], "=") + 1)
+		} else if (k != "") {
+			out[k] = out[k] " " t[i]
+		}
+	}
+}
+function median(list,    n, v, i, j, x) {
+	n = split(list, v, " ")
+	for (i = 2; i <= n; i++) {
+		x = v[i] + 0
+		for (j = i - 1; j >= 1 && v[j] + 0 > x; j--)
+			v[j + 1] = v[j]
+		v[j + 1] = x
+	}
+	if (n == 0)
+		return ""
+	return v[int((n + 1) / 2)]
+}
+function jstr(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); return "\"" s "\"" }
+function num(x) { return x == "" ? "null" : x }
+function verdict(ok) { return ok ? "PASS" : "MISS" }
+# target NAME VALUE OP LIMIT TEXT: record and print one target line
+function target(name, value, op, limit, text,    ok, s) {
+	if (value == "") {
+		s = "n/a"
+		ok = -1
+	} else {
+		ok = (op == "<=") ? (value + 0 <= limit + 0) : (value + 0 >= limit + 0)
+		s = verdict(ok)
+	}
+	printf "  %-4s %s: %s (target %s %s)\n", s, text, \
+		value == "" ? "n/a" : sprintf("%.3g", value), op, limit
+	ntargets++
+	tj[ntargets] = sprintf("{\"name\": %s, \"value\": %s, \"op\": %s, \"limit\": %s, \"result\": %s}", \
+		jstr(name), value == "" ? "null" : sprintf("%.4f", value), jstr(op), limit, \
+		jstr(ok < 0 ? "n/a" : verdict(ok)))
+}
+
+/^KLPJB-INFO / {
+	kv($0, a)
+	info[a["part"]] = 1
+	clock = a["clock"]
+	smoke = a["smoke"]
+	kernel = a["kernel"]
+	ncalls = a["calls"]
+	cpus = a["cpus"]
+	next
+}
+/^KLPJB-MISSING / { missing = missing "\n  " substr($0, 15); nmissing++; next }
+/^KLPJB-DONE / { kv($0, a); done[a["part"]] = 1; next }
+/^KLPJB-ROW call / {
+	kv($0, a)
+	k = a["part"] SUBSEP a["name"] SUBSEP a["work"]
+	calls[k] = a["calls"]
+	insns[k] = a["insns"]
+	ns[k] = a["ns"]
+	works[a["work"]] = 1
+	if (a["insns"] + 0 == 0)
+		nopmu = 1
+	next
+}
+/^KLPJB-ROW route / {
+	kv($0, a)
+	# the near route of the default kernel, the far route of the far one
+	if (a["part"] == "far" && a["name"] == "near")
+		next
+	route_dist[a["name"]] = a["distance"]
+	route_veneer[a["name"]] = a["veneer"]
+	route_direct[a["name"]] = a["direct"]
+	route_slot[a["name"]] = a["slot"]
+	next
+}
+/^KLPJB-ROW floor / { kv($0, a); floor_med = a["median"]; floor_min = a["min"]; floor_max = a["max"]; floor_runs = a["runs"]; next }
+/^KLPJB-ROW window / {
+	kv($0, a)
+	k = a["F"] SUBSEP a["T"]
+	Fs[a["F"]] = 1
+	Ts[a["T"]] = 1
+	w_window[k] = w_window[k] " " a["window_ns"]
+	w_check[k] = w_check[k] " " a["check_ns"]
+	w_write[k] = w_write[k] " " a["write_ns"]
+	w_pre[k] = w_pre[k] " " a["precheck_ns"]
+	w_enable[k] = w_enable[k] " " a["enable_ns"]
+	w_walked[k] = w_walked[k] " " a["walked"]
+	w_seen[k] = w_seen[k] " " a["seen"]
+	w_tasks[k] = a["tasks"]
+	w_reps[k]++
+	w_patched_ok[k] += (a["patched"] == a["F"])
+	slab[a["F"]] = slab[a["F"]] " " a["slab_kb"]
+	ven[a["F"]] = ven[a["F"]] " " a["veneers"]
+	next
+}
+/^KLPJB-ROW mem / { kv($0, a); site_b = a["site_bytes"]; target_b = a["target_bytes"]; veneer_b = a["veneer_bytes"]; next }
+/^KLPJB-ROW klpc / {
+	kv($0, a)
+	klpc_status = a["status"]
+	klpc_reason = a["reason"]
+	gsub(/"/, "", klpc_reason)
+	klpc_ns = a["ns"]
+	klpc_relocs = a["relocs"]
+	klpc_syms = a["symbols"]
+	next
+}
+
+# per-call cost of a row, "" when absent
+function cost(part, name, w,    k) {
+	k = part SUBSEP name SUBSEP w
+	if (!(k in calls) || calls[k] + 0 == 0)
+		return ""
+	return (nopmu ? ns[k] : insns[k]) / calls[k]
+}
+function callc(part, name, w,    c, l) {
+	c = cost(part, name, w)
+	l = cost(part, "loop", w)
+	if (c == "" || l == "")
+		return ""
+	return c - l
+}
+function ratio(x, y) { return (x == "" || y == "" || y + 0 == 0) ? "" : x / y }
+function fmt(x, f) { return x == "" ? "-" : sprintf(f, x) }
+function need(cond, what) { if (!cond) { absent = absent "\n  " what; nabsent++ } }
+function sortkeys(arr, out,    n, k, i, j, x) {
+	n = 0
+	for (k in arr)
+		out[++n] = k + 0
+	for (i = 2; i <= n; i++) {
+		x = out[i]
+		for (j = i - 1; j >= 1 && out[j] > x; j--)
+			out[j + 1] = out[j]
+		out[j + 1] = x
+	}
+	return n
+}
+
+END {
+	unit = nopmu ? "ns" : "insn"
+	nw = sortkeys(works, W)
+	nf = sortkeys(Fs, F)
+	nt = sortkeys(Ts, T)
+
+	printf "make bench: Linux %s, %s, %s\n", version, date, \
+		smoke == 1 ? "SMOKE run (small sizes; targets not meaningful)" : "full run"
+	if (clock == "icount")
+		printf "clock: QEMU -icount shift=0 (virtual time, 1 ns = 1 instruction of any vCPU); call costs: %s\n", \
+			nopmu ? "virtual ns" : "EL1 instructions retired on the measuring CPU (PMU INST_RETIRED, exact under -icount)"
+	else
+		printf "clock: real time (no -icount): NOT deterministic\n"
+	printf "QEMU virt, -cpu max, %s vCPUs; default kernel: function tracer on (ftrace entry NOPs), modules near;\nfar kernel: no function tracer, RANDOMIZE_MODULE_REGION_FULL\n\n", cpus
+
+	# ---- 1. call cost ----
+	printf "1. Call cost per call (%s), %s calls per row; \"call\" = without the loop (%s/iteration)\n", \
+		unit, ncalls, fmt(cost("default", "loop", W[1]), "%.2f")
+	printf "   body = iterations of the work loop in the called function\n"
+	printf "   %-7s %-4s %-26s %10s %10s %8s\n", "kernel", "body", "row", "per call", "call", "x new"
+	nrows = split("unpatched new near farnew far ftrace", R, " ")
+	for (p = 1; p <= 2; p++) {
+		part = p == 1 ? "default" : "far"
+		for (i = 1; i <= nw; i++) {
+			for (r = 1; r <= nrows; r++) {
+				name = R[r]
+				if (part == "far" && name == "ftrace")
+					continue
+				if (part == "default" && (name == "far" || name == "farnew"))
+					continue
+				c = cost(part, name, W[i])
+				need(c != "", "call " part " " name " body=" W[i])
+				label = name
+				if (name == "unpatched") label = "unpatched (old)"
+				if (name == "new") label = "new, called directly"
+				if (name == "near") label = "patched, near B"
+				if (name == "farnew") label = "far's new, called directly"
+				if (name == "far") label = "patched, far veneer"
+				if (name == "ftrace") label = "ftrace IPMODIFY redirect"
+				cc = callc(part, name, W[i])
+				base = (name == "far" || name == "farnew") ? "farnew" : "new"
+				printf "   %-7s %-4s %-26s %10s %10s %8s\n", part, W[i], label, \
+					fmt(c, "%.2f"), fmt(cc, "%.2f"), fmt(ratio(cc, callc(part, base, W[i])), "%.3f")
+				ncj++
+				cj[ncj] = sprintf("{\"kernel\": %s, \"body\": %s, \"row\": %s, \"calls\": %s, \"insns\": %s, \"ns\": %s, \"per_call\": %s, \"call\": %s}", \
+					jstr(part), W[i], jstr(name), num(calls[part SUBSEP name SUBSEP W[i]]), \
+					num(insns[part SUBSEP name SUBSEP W[i]]), num(ns[part SUBSEP name SUBSEP W[i]]), \
+					c == "" ? "null" : sprintf("%.3f", c), cc == "" ? "null" : sprintf("%.3f", cc))
+			}
+		}
+	}
+	need("near" in route_dist, "route near")
+	need("far" in route_dist, "route far")
+	printf "   routes: near (default kernel) %s (slot %s, %s bytes apart);\n           far (far kernel) %s (slot %s, %s bytes apart)\n\n", \
+		route_veneer["near"] == 1 ? "via veneer" : (route_direct["near"] == 1 ? "direct B" : "?"), \
+		route_slot["near"], route_dist["near"], \
+		route_veneer["far"] == 1 ? "via veneer" : (route_direct["far"] == 1 ? "direct B (module landed near: no far row)" : "?"), \
+		route_slot["far"], route_dist["far"]
+	if (route_veneer["far"] != 1)
+		for (i = 1; i <= nw; i++)
+			need(0, "far row through a veneer (body " W[i] ")")
+
+	# ---- 2. windows ----
+	need(floor_med != "", "floor")
+	printf "2. stop_machine window (ns; median of the repetitions) and enable time\n"
+	printf "   floor (empty stop_machine, %s runs): median %s, min %s, max %s\n", floor_runs, floor_med, floor_min, floor_max
+	printf "   %5s %6s %6s %10s %8s %10s %7s %9s %11s %12s\n", "F", "T", "tasks", "window", "x floor", "check", "walked", "writes", "pre-check", "enable"
+	for (j = 1; j <= nt; j++) {
+		for (i = 1; i <= nf; i++) {
+			k = F[i] SUBSEP T[j]
+			need(k in w_window, "window F=" F[i] " T=" T[j])
+			if (!(k in w_window))
+				continue
+			need(w_patched_ok[k] == w_reps[k], "window F=" F[i] " T=" T[j] ": not every function patched")
+			wm[k] = median(w_window[k])
+			printf "   %5s %6s %6s %10s %8s %10s %7s %9s %11s %12s\n", F[i], T[j], w_tasks[k], wm[k], \
+				fmt(ratio(wm[k], floor_med), "%.2f"), median(w_check[k]), median(w_walked[k]), \
+				median(w_write[k]), median(w_pre[k]), median(w_enable[k])
+			nwj++
+			wj[nwj] = sprintf("{\"F\": %s, \"T\": %s, \"tasks\": %s, \"reps\": %d, \"window_ns\": %s, \"window_x_floor\": %s, \"check_ns\": %s, \"write_ns\": %s, \"walked\": %s, \"seen\": %s, \"precheck_ns\": %s, \"enable_ns\": %s}", \
+				F[i], T[j], w_tasks[k], w_reps[k], wm[k], fmt(ratio(wm[k], floor_med), "%.3f"), \
+				median(w_check[k]), num(median(w_write[k])), median(w_walked[k]), median(w_seen[k]), median(w_pre[k]), median(w_enable[k]))
+		}
+	}
+	printf "   window: the stop_machine() call of the switch; check: the stack check inside it;\n"
+	printf "   writes: the slot writes inside it;\n"
+	printf "   walked: stacks walked inside it (the others were pre-checked and did not run since);\n"
+	printf "   pre-check: sleeping tasks walked before stop_machine; enable: klp_enable_patch() to transition done\n\n"
+
+	# ---- 3. memory ----
+	need(site_b != "", "memory")
+	fmax = F[nf]
+	slabpf = (fmax != "" && slab[fmax] != "") ? median(slab[fmax]) * 1024 / fmax : ""
+	venpf = (fmax != "" && ven[fmax] != "") ? median(ven[fmax]) * veneer_b / fmax : ""
+	printf "3. Memory per patched function\n"
+	printf "   backend structures: %s bytes (site %s + target %s, kmalloc sizes)\n", site_b + target_b, site_b, target_b
+	printf "   whole livepatch, slab growth over insmod of the F=%s patch / F: %s bytes (includes the core's\n   kobjects and the patch module's klp_func array; kB resolution, median of %s runs)\n", \
+		fmax, fmt(slabpf, "%.0f"), nt * (w_reps[fmax SUBSEP T[1]] + 0)
+	printf "   extra text: near %s bytes per function (F=%s: %s veneers); far %s bytes per function (one %s-byte\n   veneer in the vmlinux pool or in a page near a module slot)\n\n", \
+		fmt(venpf, "%.0f"), fmax, median(ven[fmax]), route_veneer["far"] == 1 ? veneer_b : "-", veneer_b
+
+	# ---- 4. klp-convert ----
+	need(klpc_status != "", "klp-convert")
+	printf "4. klp-convert, %s relocations against a symbol map of %s kernel symbols: ", klpc_relocs, klpc_syms
+	if (klpc_status == "ok")
+		printf "%.3f s (host)\n\n", klpc_ns / 1e9
+	else
+		printf "%s: %s\n\n", klpc_status, klpc_reason
+
+	# ---- targets ----
+	printf "Targets (ratios from this run)\n"
+	for (i = 1; i <= nw; i++) {
+		target("near_vs_new_body" W[i], ratio(callc("default", "near", W[i]), callc("default", "new", W[i])), "<=", 1.10, \
+			"near B call <= 1.10x direct call of new (default kernel, body " W[i] ")")
+	}
+	for (i = 1; i <= nw; i++) {
+		fv = route_veneer["far"] == 1 ? ratio(callc("far", "far", W[i]), callc("far", "farnew", W[i])) : ""
+		target("far_vs_new_body" W[i], fv, "<=", 1.25, \
+			"far veneer call <= 1.25x direct call of new (far kernel, body " W[i] ")")
+	}
+	for (i = 1; i <= nw; i++) {
+		ov = ratio(callc("default", "ftrace", W[i]) - callc("default", "new", W[i]), \
+			   callc("default", "near", W[i]) - callc("default", "new", W[i]))
+		target("ftrace_overhead_vs_near_body" W[i], ov, ">=", 3, \
+			"ftrace overhead over direct >= 3x ours (near), body " W[i])
+	}
+	tm = nt >= 2 ? T[int((nt + 1) / 2)] : T[1]
+	target("window_F" fmax "_vs_F1_T" tm, ratio(wm[fmax SUBSEP tm], wm[1 SUBSEP tm]), "<=", 1.5, \
+		"window(F=" fmax ",T=" tm ") <= 1.5x window(F=1,T=" tm ")")
+	target("window_T" T[nt] "_vs_T" T[1] "_F1", ratio(wm[1 SUBSEP T[nt]], wm[1 SUBSEP T[1]]), "<=", 3, \
+		"window(F=1,T=" T[nt] ") <= 3x window(F=1,T=" T[1] ")")
+	target("klp_convert_seconds", klpc_status == "ok" ? klpc_ns / 1e9 : "", "<=", 1, \
+		"klp-convert " klpc_relocs " relocations " (klpc_status == "ok" ? "" : "(" klpc_reason ") ") "< 1 s")
+
+	for (p in info)
+		need(p in done, "part " p " did not finish")
+	need(("default" in info) && ("far" in info), "both parts (default and far kernel)")
+	if (nmissing || nabsent)
+		printf "\nMISSING ROWS:%s%s\n", missing, absent
+	else
+		printf "\nall rows produced\n"
+
+	# ---- JSON ----
+	printf("{\n  \"version\": %s,\n  \"date\": %s,\n  \"smoke\": %s,\n  \"clock\": %s,\n  \"call_unit\": %s,\n  \"calls_per_row\": %s,\n", \
+		jstr(version), jstr(date), smoke == 1 ? "true" : "false", jstr(clock == "icount" ? "qemu-icount-shift0" : "realtime"), \
+		jstr(unit), num(ncalls)) > json
+	printf("  \"calls\": [\n") > json
+	for (i = 1; i <= ncj; i++) printf("    %s%s\n", cj[i], i < ncj ? "," : "") > json
+	printf("  ],\n  \"routes\": {\"near\": {\"distance\": %s, \"veneer\": %s}, \"far\": {\"distance\": %s, \"veneer\": %s}},\n", \
+		num(route_dist["near"]), num(route_veneer["near"]), num(route_dist["far"]), num(route_veneer["far"])) > json
+	printf("  \"floor\": {\"runs\": %s, \"median_ns\": %s, \"min_ns\": %s, \"max_ns\": %s},\n", \
+		num(floor_runs), num(floor_med), num(floor_min), num(floor_max)) > json
+	printf("  \"windows\": [\n") > json
+	for (i = 1; i <= nwj; i++) printf("    %s%s\n", wj[i], i < nwj ? "," : "") > json
+	printf("  ],\n  \"memory\": {\"site_bytes\": %s, \"target_bytes\": %s, \"veneer_bytes\": %s, \"slab_bytes_per_func\": %s, \"near_text_bytes_per_func\": %s},\n", \
+		num(site_b), num(target_b), num(veneer_b), slabpf == "" ? "null" : sprintf("%.0f", slabpf), \
+		venpf == "" ? "null" : sprintf("%.0f", venpf)) > json
+	printf("  \"klp_convert\": {\"status\": %s, \"reason\": %s, \"relocs\": %s, \"symbols\": %s, \"ns\": %s},\n", \
+		jstr(klpc_status), jstr(klpc_reason), num(klpc_relocs), num(klpc_syms), num(klpc_ns)) > json
+	printf("  \"targets\": [\n") > json
+	for (i = 1; i <= ntargets; i++) printf("    %s%s\n", tj[i], i < ntargets ? "," : "") > json
+	printf("  ],\n  \"complete\": %s\n}\n", (nmissing || nabsent) ? "false" : "true") > json
+
+	exit (nmissing || nabsent) ? 1 : 0
+}

@@ -1,0 +1,61 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Smoke test of the guest side of `make bench` (make check): run
+# bench-guest.sh with small sizes (KLPJB_SMOKE=1) and check that every row
+# was produced - not the numbers.  The part follows the kernel: "far" on a
+# kernel that places modules anywhere in 2 GB (the far configuration),
+# else "default".
+#
+#   default: 10 call rows (loop, unpatched, new, near, ftrace x 2 bodies),
+#            1 route, 1 floor, 9 windows (F 1/100/1000 x T 10/20/40), 1 mem
+#   far:     12 call rows (loop, unpatched, new, near, farnew, far x 2
+#            bodies), 2 routes
+#
+# Every time, call count, size and distance must be a positive number.
+# Exit status: 0 pass, 1 fail, 4 skip (not root, no livepatch).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+[ "$(id -u)" = 0 ] || { echo "SKIP: must run as root"; exit 4; }
+[ -d /sys/kernel/livepatch ] || { echo "SKIP: no /sys/kernel/livepatch"; exit 4; }
+
+part=default
+dmesg | grep -q "2G module region forced" && part=far
+grep -qs '^KLP_KCONFIG=far$' /extra/harness.env && part=far
+echo "TEST: bench smoke, part $part"
+
+out=$(KLPJB_SMOKE=1 bash "$here/bench-guest.sh" "$part" 2>&1)
+rc=$?
+echo "$out"
+count() { grep -c "^KLPJB-ROW $1 " <<< "$out"; }
+
+fails=0
+expect() {
+	local n
+	n=$(count "$1")
+	if [ "$n" = "$2" ]; then
+		echo "ok: $2 '$1' rows"
+	else
+		echo "FAIL: $n '$1' rows, $2 expected"
+		fails=$((fails + 1))
+	fi
+}
+if [ "$part" = default ]; then
+	expect call 10
+	expect route 1
+	expect floor 1
+	expect window 9
+	expect mem 1
+else
+	expect call 12
+	expect route 2
+fi
+# a row with a time or a count missing was not really produced
+bad=$(grep '^KLPJB-ROW ' <<< "$out" | tr ' ' '\n' |
+	grep -E '^(calls|ns|window_ns|check_ns|write_ns|precheck_ns|enable_ns|median|site_bytes|target_bytes|distance)=' |
+	grep -v -E '=[1-9][0-9]*$')
+[ -z "$bad" ] || { echo "FAIL: empty or zero values: $bad"; fails=$((fails + 1)); }
+grep -q "^KLPJB-DONE part=$part " <<< "$out" || { echo "FAIL: no KLPJB-DONE line"; fails=$((fails + 1)); }
+[ "$rc" = 0 ] || { echo "FAIL: bench-guest.sh exit status $rc"; fails=$((fails + 1)); }
+[ "$fails" = 0 ] || { echo "FAIL: bench smoke ($fails)"; exit 1; }
+echo "PASS: bench smoke ($part)"
