@@ -37,6 +37,8 @@ static bool klp_jump_forced;
 #if !defined(CONFIG_PREEMPT_DYNAMIC) || !defined(CONFIG_HAVE_PREEMPT_DYNAMIC_CALL)
 /* Never enabled: no task has a patch state to switch in cond_resched(). */
 DEFINE_STATIC_KEY_FALSE(klp_sched_try_switch_key);
+/* cond_resched() in modules tests it, as with the ftrace backend. */
+EXPORT_SYMBOL(klp_sched_try_switch_key);
 #endif
 
 static const char *klp_target_name(void)
@@ -249,6 +251,7 @@ void klp_update_patch_state(struct task_struct *task)
 void __klp_sched_try_switch(void)
 {
 }
+EXPORT_SYMBOL(__klp_sched_try_switch);
 
 /**
  * klp_copy_process() - a new task inherits its parent's patch state

@@ -435,6 +435,11 @@ static int klpj_hammer_fn(void *data)
 			klpj_hammer_flush(cnt, &calls);
 			if (kthread_should_stop())
 				break;
+			/*
+			 * Also shows that modules calling cond_resched()
+			 * link: it tests klp_sched_try_switch_key.
+			 */
+			cond_resched();
 		}
 	}
 	klpj_hammer_flush(cnt, &calls);
