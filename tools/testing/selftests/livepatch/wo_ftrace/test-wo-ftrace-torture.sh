@@ -24,19 +24,31 @@ NAME=wo-ftrace-torture
 [ -n "$MODS" ] || skip "klpj_*.ko not found (set KLPJ_MOD_DIR)"
 trap cleanup EXIT
 
+# Thousands of commands run here: use busybox's static insmod/rmmod and
+# shell builtins rather than dynamically linked tools, which take long to
+# start under TCG.
+insmod() { busybox insmod "$@"; }
+rmmod() { busybox rmmod "$@"; }
+mod_loaded() {
+	local m rest
+	while read -r m rest; do [ "$m" = "$1" ] && return 0; done < /proc/modules
+	return 1
+}
+patch_attr() { [ -r "$KLP_SYSFS/$1/$2" ] && echo "$(< "$KLP_SYSFS/$1/$2")"; }
+
 OPS=${KLPJ_TORTURE_OPS:-500}
 N=${KLPJ_HAMMER_N:-1000000}
 LIMIT_S=${KLPJ_TORTURE_LIMIT_S:-900}
 S=10000
 
-hammer_running() { [ "$(field running "$(cat "$TGT/hammer")")" = 1 ]; }
+hammer_running() { [ "$(field running "$(< "$TGT/hammer")")" = 1 ]; }
 hammer_done() { ! hammer_running; }
 
 rounds=0 total_calls=0 total_new=0 total_old=0 total_bad=0 lost=0
 end_round() {
 	local res calls
 	wait_for 300 hammer_done || bad "round $rounds: hammer did not finish"
-	res=$(cat "$TGT/hammer")
+	res=$(< "$TGT/hammer")
 	calls=$(field calls "$res")
 	[ "$calls" = "$expected" ] || { lost=$((lost + 1)); echo "  round $rounds: $res"; }
 	total_calls=$((total_calls + calls))
@@ -49,13 +61,13 @@ end_round() {
 start_round() {
 	rounds=$((rounds + 1))
 	echo "$N" > "$TGT/hammer"
-	renice -n 19 -p $(pgrep '^klpj_hammer') > /dev/null
+	busybox renice -n 19 -p $(busybox pgrep '^klpj_hammer') > /dev/null
 }
 
 # now_is NONLEAF LEAF: the patch numbers whose values calls return now
 now_is() {
 	local line
-	line=$(cat "$TGT/call")
+	line=$(< "$TGT/call")
 	[ "$(field nonleaf "$line")" = $((1000 + $1 * S)) ] &&
 	[ "$(field leaf "$line")" = $((1 + $2 * S)) ] &&
 	[ "$(field leaf_ptr "$line")" = $((1 + $2 * S)) ] &&
