@@ -65,24 +65,24 @@ static bool klp_jump_in(unsigned long addr, const char *start, const char *end)
 	return addr >= (unsigned long)start && addr < (unsigned long)end;
 }
 
-/* Generic text that must never run a redirected entry. */
+/* Generic text that must never run a redirected entry: why, or NULL. */
 static const char *klp_jump_forbidden_text(unsigned long addr)
 {
 	if (klp_jump_in(addr, __entry_text_start, __entry_text_end))
-		return "entry";
+		return "is in entry text";
 	if (klp_jump_in(addr, __irqentry_text_start, __irqentry_text_end))
-		return "irqentry";
+		return "is in irqentry text";
 	if (klp_jump_in(addr, __softirqentry_text_start,
 			__softirqentry_text_end))
-		return "softirqentry";
+		return "is in softirqentry text";
 	if (klp_jump_in(addr, __noinstr_text_start, __noinstr_text_end))
-		return "noinstr";
+		return "is in noinstr text";
 	if (klp_jump_in(addr, __kprobes_text_start, __kprobes_text_end))
-		return "__kprobes";
+		return "is in __kprobes text";
 	if (in_lock_functions(addr))
-		return "spinlock (run by the switch)";
+		return "is in the lock text the switch runs";
 	if (in_sched_functions(addr))
-		return "scheduler (every sleeping task is inside it)";
+		return "is in scheduler text, where every sleeping task is";
 	return klp_arch_forbidden_text(addr);
 }
 
@@ -145,7 +145,7 @@ static int klp_jump_classify_module(unsigned long addr, const char **why)
 /**
  * klp_jump_classify() - whether a function may be redirected at all
  * @addr:	the address of the function
- * @why:	set to the reason of a refusal, for a message "'<name>' <why>"
+ * @why:	set to the reason of a refusal, for a message "it <why>"
  *
  * Decides from the address alone (sections, symbol name and type), before
  * the architecture looks at the instructions.
@@ -197,11 +197,7 @@ int klp_jump_check_func(const struct klp_func *func)
 	ret = klp_jump_classify((unsigned long)func->old_func, &why);
 	if (!ret)
 		return 0;
-	if (ret == -EOPNOTSUPP)
-		pr_err("'%s' cannot be patched: it is in %s text\n",
-		       func->old_name, why);
-	else
-		pr_err("'%s' cannot be patched: it %s\n", func->old_name, why);
+	pr_err("'%s' cannot be patched: it %s\n", func->old_name, why);
 	return ret;
 }
 

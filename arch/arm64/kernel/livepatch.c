@@ -405,16 +405,16 @@ static bool klp_in(unsigned long addr, const char *start, const char *end)
  * entry trampoline, the hibernate exit and the kexec relocation code lie
  * outside .text and are refused as such by the generic rule.
  *
- * Return: the name of the section holding @addr, or NULL.
+ * Return: "is in <section> text" for the section holding @addr, or NULL.
  */
 const char *klp_arch_forbidden_text(unsigned long addr)
 {
 	if (klp_in(addr, __idmap_text_start, __idmap_text_end))
-		return "idmap";
+		return "is in idmap text";
 	if (klp_in(addr, __hyp_idmap_text_start, __hyp_idmap_text_end))
-		return "hyp idmap";
+		return "is in hyp idmap text";
 	if (klp_in(addr, __hyp_text_start, __hyp_text_end))
-		return "hyp";
+		return "is in hyp text";
 	return NULL;
 }
 
@@ -422,10 +422,13 @@ const char *klp_arch_forbidden_text(unsigned long addr)
  * klp_arch_slot_manager() - the arm64 code modifier owning an instruction
  * @slot:	an instruction of kernel or module text
  *
- * Alternatives of vmlinux may rewrite the instruction when a CPU feature
- * is detected (late CPUs included), and would not know of a branch there.
- * Those of modules are applied at load time and not kept: they are not
- * found here.
+ * Alternatives rewrite instructions once: those of vmlinux during boot,
+ * from a table that is freed with the init memory, and those of a module
+ * while it loads, before any patch can reach its functions.  A slot that
+ * an alternative sequence covers is refused while the vmlinux table is
+ * there (before the init memory is freed: built-in users, KUnit); later
+ * no alternative can rewrite a slot any more, and there is no table to
+ * look at.
  *
  * Return: "an alternative sequence" when @slot is part of the original
  * instructions of one, else NULL.
@@ -436,6 +439,8 @@ const char *klp_arch_slot_manager(u32 *slot)
 	struct alt_instr *end = (struct alt_instr *)__alt_instructions_end;
 	unsigned long addr = (unsigned long)slot;
 
+	if (system_state >= SYSTEM_FREEING_INITMEM)
+		return NULL;
 	for (; alt < end; alt++) {
 		unsigned long orig = (unsigned long)&alt->orig_offset +
 				     alt->orig_offset;
