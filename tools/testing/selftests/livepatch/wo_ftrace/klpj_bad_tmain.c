@@ -67,9 +67,10 @@ static noinline __noipa int klpj_bad_jl(int x)
 /* klpj_bad_inner: a global label (no ELF function) inside a function. */
 static noinline __noipa int klpj_bad_labelled(int x)
 {
-	asm volatile(".globl klpj_bad_inner\n"
+	asm volatile("add %w0, %w0, #1\n"
+		     ".globl klpj_bad_inner\n"
 		     "klpj_bad_inner:\n"
-		     "add %w0, %w0, #4\n" : "+r" (x));
+		     "add %w0, %w0, #3\n" : "+r" (x));
 	return x + 400;
 }
 

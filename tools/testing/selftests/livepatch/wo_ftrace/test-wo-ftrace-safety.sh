@@ -37,6 +37,15 @@ EXTRA_PATCHES="klpj_safe_keys klpj_safe_probe"
 trap cleanup EXIT
 
 addr() { awk -v n="$1" '$3 == n { print $1; exit }' /proc/kallsyms; }
+# fsize HEXADDR: bytes up to the next symbol
+fsize() {
+	local a=$((0x$1)) next=0 x
+	while read -r x _; do
+		x=$((0x$x))
+		[ "$x" -gt "$a" ] && { [ "$next" = 0 ] || [ "$x" -lt "$next" ]; } && next=$x
+	done < <(grep -F "[klpj_target]" /proc/kallsyms)
+	echo $((next - a))
+}
 hexadd() { printf '%x' $((0x$1 + $2)); }
 words() { echo "$1" > "$PR/words" && cat "$PR/words"; }
 probe() { echo "$1 $2" > "$PR/probe"; }
@@ -69,11 +78,13 @@ W1=$(words "$LEAF")
 read -ra w0 <<< "$W0"
 read -ra w1 <<< "$W1"
 SLOT=
+LEAF_WORDS=$(($(fsize "$LEAF") / 4))
 for i in "${!w0[@]}"; do
+	[ "$i" -lt "$LEAF_WORDS" ] || break
 	[ "${w0[$i]}" = "${w1[$i]}" ] && continue
 	[ -z "$SLOT" ] && SLOT=$((i * 4)) || SLOT=many
 done
-echo "klpj_leaf: $W0 -> $W1: slot +$SLOT"
+echo "klpj_leaf ($LEAF_WORDS words): $W0 -> $W1: slot +$SLOT"
 check "exactly one word of klpj_leaf changed" eval '[ -n "$SLOT" ] && [ "$SLOT" != many ]'
 [ -n "$SLOT" ] && [ "$SLOT" != many ] || exit 1
 check "W^X check passes with klpj_patch1 in effect" wx_ok
