@@ -121,6 +121,12 @@ struct klp_jump_target *klp_jump_site_top(struct klp_jump_site *site);
 u32 klp_jump_site_insn(struct klp_jump_site *site);
 struct klp_jump_site *klp_jump_find_site(unsigned long addr);
 
+/* jump_refuse.c */
+int klp_jump_classify(unsigned long addr, const char **why);
+int klp_jump_check_func(const struct klp_func *func);
+const char *klp_jump_slot_manager(u32 *slot, bool kprobes);
+int klp_jump_check_slot(const struct klp_func *func, u32 *slot, bool kprobes);
+
 /* jump_check.c */
 void klp_jump_sort_ranges(struct klp_jump_range *ranges, unsigned int nr);
 const struct klp_jump_range *

@@ -1,12 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit tests of the range lookup used by the stack check of the
- * direct-branch backend.
+ * direct-branch backend, and of its refusal of unsafe targets.
  */
 
 #include <kunit/test.h>
+#include <linux/jiffies.h>
+#include <linux/kstrtox.h>
 #include <linux/random.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/stop_machine.h>
+
+#include <asm/sections.h>
 
 #include "jump.h"
 
@@ -95,11 +102,57 @@ static void klp_jump_range_random(struct kunit *test)
 	}
 }
 
+static int classify(const void *addr)
+{
+	const char *why = NULL;
+	int ret = klp_jump_classify((unsigned long)addr, &why);
+
+	/* Every refusal has a reason for its message, success none. */
+	if (ret)
+		return why ? ret : -ENOMSG;
+	return why ? -ENOMSG : 0;
+}
+
+static void klp_jump_refuse_text(struct kunit *test)
+{
+	/* An ordinary function of vmlinux. */
+	KUNIT_EXPECT_EQ(test, classify(kstrtobool), 0);
+
+	/* Not a live function. */
+	KUNIT_EXPECT_EQ(test, classify((const void *)&jiffies), -EINVAL);
+	KUNIT_EXPECT_EQ(test, classify((void *)kstrtobool + 4), -EINVAL);
+	KUNIT_EXPECT_EQ(test, classify(_sinittext), -EINVAL);
+
+	/* Code that must never run a redirected entry. */
+	KUNIT_EXPECT_EQ(test, classify(__entry_text_start), -EOPNOTSUPP);
+	if ((unsigned long)__noinstr_text_end > (unsigned long)__noinstr_text_start)
+		KUNIT_EXPECT_EQ(test, classify(__noinstr_text_start),
+				-EOPNOTSUPP);
+	if ((unsigned long)__kprobes_text_end > (unsigned long)__kprobes_text_start)
+		KUNIT_EXPECT_EQ(test, classify(__kprobes_text_start),
+				-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, classify(schedule), -EOPNOTSUPP);
+	if (IS_ENABLED(CONFIG_SMP))
+		KUNIT_EXPECT_EQ(test, classify(_raw_spin_lock), -EOPNOTSUPP);
+}
+
+static void klp_jump_refuse_switch_code(struct kunit *test)
+{
+	/* This backend, the core, and what the switch runs. */
+	KUNIT_EXPECT_EQ(test, classify(klp_jump_find_range), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, classify(klp_jump_check_tasks), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, classify(klp_enable_patch), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, classify(stop_machine), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, classify(__kernel_text_address), -EOPNOTSUPP);
+}
+
 static struct kunit_case klp_jump_range_cases[] = {
 	KUNIT_CASE(klp_jump_range_bounds),
 	KUNIT_CASE(klp_jump_range_empty),
 	KUNIT_CASE(klp_jump_range_identical),
 	KUNIT_CASE(klp_jump_range_random),
+	KUNIT_CASE(klp_jump_refuse_text),
+	KUNIT_CASE(klp_jump_refuse_switch_code),
 	{}
 };
 

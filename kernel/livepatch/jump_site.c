@@ -13,6 +13,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/hashtable.h>
+#include <linux/memory.h>
 #include <linux/slab.h>
 
 #include "core.h"
@@ -95,6 +96,10 @@ static struct klp_jump_site *klp_jump_get_site(struct klp_func *func)
 	if (site)
 		return site;
 
+	ret = klp_jump_check_func(func);
+	if (ret)
+		return ERR_PTR(ret);
+
 	site = kzalloc(sizeof(*site), GFP_KERNEL);
 	if (!site)
 		return ERR_PTR(-ENOMEM);
@@ -103,17 +108,54 @@ static struct klp_jump_site *klp_jump_get_site(struct klp_func *func)
 	if (ret) {
 		pr_err("cannot redirect the entry of '%s' (%d)\n",
 		       func->old_name, ret);
-		kfree(site);
-		return ERR_PTR(ret);
+		goto err;
 	}
+	ret = klp_jump_check_slot(func, site->arch.slot, false);
+	if (ret)
+		goto err;
 
 	site->addr = addr;
 	site->size = func->old_size;
 	site->cur = site->arch.orig;
 	INIT_LIST_HEAD(&site->targets);
 	INIT_LIST_HEAD(&site->batch);
-	hash_add(klp_jump_sites, &site->hnode, addr);
+
+	/* kprobes checks klp_wo_ftrace_owns() under text_mutex too. */
+	mutex_lock(&text_mutex);
+	ret = klp_jump_check_slot(func, site->arch.slot, true);
+	if (!ret)
+		hash_add(klp_jump_sites, &site->hnode, addr);
+	mutex_unlock(&text_mutex);
+	if (ret)
+		goto err;
 	return site;
+
+err:
+	kfree(site);
+	return ERR_PTR(ret);
+}
+
+/**
+ * klp_wo_ftrace_owns() - whether an instruction is the slot of a site
+ * @addr:	the address of an instruction
+ *
+ * A slot is owned from the moment its site exists, whatever it holds
+ * now, until the site goes away with its original instruction restored.
+ * Called by kprobes, with text_mutex held, to refuse or leave alone a
+ * probe on a slot.
+ *
+ * Return: true when some patch owns @addr.
+ */
+bool klp_wo_ftrace_owns(void *addr)
+{
+	struct klp_jump_site *site;
+	unsigned int bkt;
+
+	lockdep_assert_held(&text_mutex);
+	hash_for_each(klp_jump_sites, bkt, site, hnode)
+		if (site->arch.slot == addr)
+			return true;
+	return false;
 }
 
 static void klp_jump_put_site(struct klp_jump_site *site)
@@ -121,7 +163,9 @@ static void klp_jump_put_site(struct klp_jump_site *site)
 	if (!list_empty(&site->targets) || !list_empty(&site->batch))
 		return;
 	WARN_ON_ONCE(site->cur != site->arch.orig);
+	mutex_lock(&text_mutex);
 	hash_del(&site->hnode);
+	mutex_unlock(&text_mutex);
 	kfree(site);
 }
 

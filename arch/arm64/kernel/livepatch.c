@@ -21,6 +21,7 @@
 #include <linux/vmalloc.h>
 #include <linux/sizes.h>
 
+#include <asm/alternative.h>
 #include <asm/insn.h>
 #include <asm/livepatch.h>
 #include <asm/patching.h>
@@ -387,6 +388,68 @@ int klp_arch_write_slot(u32 *slot, u32 insn)
 void klp_arch_sync_core(void)
 {
 	isb();
+}
+
+static bool klp_in(unsigned long addr, const char *start, const char *end)
+{
+	return addr >= (unsigned long)start && addr < (unsigned long)end;
+}
+
+/**
+ * klp_arch_forbidden_text() - arm64 text that must never be redirected
+ * @addr:	an address in the kernel image
+ *
+ * The idmap text runs with the MMU off or from the identity map, the hyp
+ * text at EL2 (nVHE): a branch written there would lead to an address
+ * that is not mapped, or run code at the wrong exception level.  The
+ * entry trampoline, the hibernate exit and the kexec relocation code lie
+ * outside .text and are refused as such by the generic rule.
+ *
+ * Return: "is in <section> text" for the section holding @addr, or NULL.
+ */
+const char *klp_arch_forbidden_text(unsigned long addr)
+{
+	if (klp_in(addr, __idmap_text_start, __idmap_text_end))
+		return "is in idmap text";
+	if (klp_in(addr, __hyp_idmap_text_start, __hyp_idmap_text_end))
+		return "is in hyp idmap text";
+	if (klp_in(addr, __hyp_text_start, __hyp_text_end))
+		return "is in hyp text";
+	return NULL;
+}
+
+/**
+ * klp_arch_slot_manager() - the arm64 code modifier owning an instruction
+ * @slot:	an instruction of kernel or module text
+ *
+ * Alternatives rewrite instructions once: those of vmlinux during boot,
+ * from a table that is freed with the init memory, and those of a module
+ * while it loads, before any patch can reach its functions.  A slot that
+ * an alternative sequence covers is refused while the vmlinux table is
+ * there (before the init memory is freed: built-in users, KUnit); later
+ * no alternative can rewrite a slot any more, and there is no table to
+ * look at.
+ *
+ * Return: "an alternative sequence" when @slot is part of the original
+ * instructions of one, else NULL.
+ */
+const char *klp_arch_slot_manager(u32 *slot)
+{
+	struct alt_instr *alt = (struct alt_instr *)__alt_instructions;
+	struct alt_instr *end = (struct alt_instr *)__alt_instructions_end;
+	unsigned long addr = (unsigned long)slot;
+
+	if (system_state >= SYSTEM_FREEING_INITMEM)
+		return NULL;
+	for (; alt < end; alt++) {
+		unsigned long orig = (unsigned long)&alt->orig_offset +
+				     alt->orig_offset;
+
+		if (addr + AARCH64_INSN_SIZE > orig &&
+		    addr < orig + alt->orig_len)
+			return "an alternative sequence";
+	}
+	return NULL;
 }
 
 static bool klp_in_entry_text(unsigned long pc)

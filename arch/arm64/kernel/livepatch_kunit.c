@@ -5,10 +5,13 @@
  */
 
 #include <kunit/test.h>
+#include <linux/kstrtox.h>
 #include <linux/sizes.h>
 
+#include <asm/alternative.h>
 #include <asm/insn.h>
 #include <asm/livepatch.h>
+#include <asm/sections.h>
 
 #define BTI_C		0xd503245fU
 #define BTI_JC		0xd50324dfU
@@ -174,6 +177,37 @@ static void klp_arch_veneer_contents(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, le32_to_cpu((__force __le32)buf[0]), AUTIASP);
 }
 
+static void klp_arch_text_refused(struct kunit *test)
+{
+	unsigned long idmap = (unsigned long)__idmap_text_start;
+
+	KUNIT_EXPECT_NULL(test, klp_arch_forbidden_text((unsigned long)kstrtobool));
+	KUNIT_EXPECT_STREQ(test, klp_arch_forbidden_text(idmap),
+			   "is in idmap text");
+	KUNIT_EXPECT_NULL(test, klp_arch_forbidden_text(idmap - 4));
+	if ((unsigned long)__hyp_text_end > (unsigned long)__hyp_text_start)
+		KUNIT_EXPECT_STREQ(test,
+				   klp_arch_forbidden_text((unsigned long)__hyp_text_start),
+				   "is in hyp text");
+}
+
+static void klp_arch_alternatives_refused(struct kunit *test)
+{
+	struct alt_instr *alt = (struct alt_instr *)__alt_instructions;
+	unsigned long orig;
+
+	/* Built-in KUnit runs before the init memory (and table) is freed. */
+	if (system_state >= SYSTEM_FREEING_INITMEM)
+		kunit_skip(test, "alternatives table already freed");
+	if ((void *)alt >= (void *)__alt_instructions_end)
+		kunit_skip(test, "no alternatives");
+
+	orig = (unsigned long)&alt->orig_offset + alt->orig_offset;
+	KUNIT_EXPECT_STREQ(test, klp_arch_slot_manager((u32 *)orig),
+			   "an alternative sequence");
+	KUNIT_EXPECT_NULL(test, klp_arch_slot_manager((u32 *)kstrtobool));
+}
+
 static struct kunit_case klp_arch_cases[] = {
 	KUNIT_CASE(klp_arch_entry_landing_pads),
 	KUNIT_CASE(klp_arch_entry_refused),
@@ -181,6 +215,8 @@ static struct kunit_case klp_arch_cases[] = {
 	KUNIT_CASE(klp_arch_route_ranges),
 	KUNIT_CASE(klp_arch_route_pac),
 	KUNIT_CASE(klp_arch_veneer_contents),
+	KUNIT_CASE(klp_arch_text_refused),
+	KUNIT_CASE(klp_arch_alternatives_refused),
 	{}
 };
 

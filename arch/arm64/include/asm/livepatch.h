@@ -84,6 +84,18 @@ typedef int (*klp_arch_frame_fn)(void *data, unsigned long pc);
 int klp_arch_walk_task(struct task_struct *task, klp_arch_frame_fn fn,
 		       void *data);
 
+const char *klp_arch_forbidden_text(unsigned long addr);
+const char *klp_arch_slot_manager(u32 *slot);
+
+#ifdef CONFIG_LIVEPATCH_WO_FTRACE
+bool klp_wo_ftrace_owns(void *addr);
+#else
+static inline bool klp_wo_ftrace_owns(void *addr)
+{
+	return false;
+}
+#endif
+
 #endif /* !__ASSEMBLY__ */
 
 #endif /* __ASM_LIVEPATCH_H */

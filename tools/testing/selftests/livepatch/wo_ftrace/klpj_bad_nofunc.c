@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * klpj_bad_nofunc - a vmlinux function that does not exist: -EINVAL (core).
+ */
+
+#include "klpj_bad.h"
+
+static struct klp_func klpj_bad_funcs[] = {
+	{ .old_name = "klpj_no_such_function", .new_func = klpj_bad_new, },
+	{ }
+};
+
+static struct klp_object klpj_bad_objs[] = {
+	{ .funcs = klpj_bad_funcs, },
+	{ }
+};
+
+#include "klpj_bad_module.h"
