@@ -4,9 +4,11 @@
 # build/bench.json (and the table to build/bench.txt).
 #
 #  1. build the default and the far kernel (incremental; NOBUILD=1 skips)
-#  2. host: klp-convert time on a generated module with 10,000 relocations
+#  2. host: "klp-convert convert" time (best of 3) on a generated livepatch
+#     module with 10,000 relocations against non-exported symbols, with the
+#     symbol map of the full kernel (build/kbuild/klp.symbols)
 #     (tools/testing/selftests/livepatch/wo_ftrace_bench/klpc/klpc-time.sh;
-#     "n/a: tool not built" without tools/klp-convert/klp-convert)
+#     "n/a: tool not built" without build/kbuild/tools/klp-convert)
 #  3. boot the default kernel under QEMU -icount shift=0 (virtual time:
 #     1 ns per instruction; call costs are counted in instructions by the
 #     PMU): call costs (unpatched, new, near B, ftrace redirect), empty
@@ -18,7 +20,9 @@
 #  5. bench-report.awk: table and JSON from the "KLPJB-..." lines
 #
 # Environment: NOBUILD=1, BENCH_SMOKE=1 (small sizes, for trying the
-# harness), BENCH_FAR_BOOTS, VM_TIMEOUT (per boot, default 1200).
+# harness), BENCH_FAR_BOOTS, VM_TIMEOUT (per boot, default 1200),
+# BENCH_ONLY=klpc (step 2 only, on the kernel already built: prints the
+# row, exit status 0 when it is "ok").
 # Exit status: 0 when every row was produced (target misses are reported,
 # not errors), 1 when a row is missing, 2 on a build or harness failure.
 set -uo pipefail
@@ -37,7 +41,7 @@ t_start=$(klp_now)
 
 # ---- 1. kernels -------------------------------------------------------------
 for cfg in default far; do
-    [ -n "${NOBUILD:-}" ] && break
+    [ -n "${NOBUILD:-}" ] || [ -n "${BENCH_ONLY:-}" ] && break
     klp_log "building kernel KCONFIG=$cfg (log: build/bench/kernel-$cfg.log)"
     if ! KCONFIG=$cfg "$KLP_TOP/harness/kernel.sh" > "$OUT/kernel-$cfg.log" 2>&1; then
         tail -n 30 "$OUT/kernel-$cfg.log" >&2
@@ -50,6 +54,11 @@ version=$(make -s --no-print-directory -C "$KLP_SRC" kernelversion 2>/dev/null |
 # ---- 2. klp-convert (host) --------------------------------------------------
 klp_log "klp-convert: generating 10,000 relocations (build/bench/klpc)"
 "$KLP_TOP/$BENCH_DIR/klpc/klpc-time.sh" "$KLP_KBUILD" "$OUT/klpc" | tee -a "$rows"
+case ${BENCH_ONLY:-} in
+    '') ;;
+    klpc) grep -q '^KLPJB-ROW klpc status=ok ' "$rows"; exit $? ;;
+    *) klp_log "BENCH_ONLY=$BENCH_ONLY: only 'klpc' is known"; exit 2 ;;
+esac
 
 # ---- 3./4. guest runs ---------------------------------------------------------
 # guest PART CONFIG: one boot; appends its KLPJB lines to $OUT/PART.rows

@@ -1,51 +1,65 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# klpc-gen.sh KBUILD OUTDIR [NRELOCS]: inputs for timing klp-convert
-# (host side of `make bench`).
+# klpc-gen.sh MAP SYMVERS OUTDIR [NRELOCS]: the livepatch module that
+# klpc-time.sh gives to klp-convert (host side of `make bench`).
 #
-#   OUTDIR/symbols.klp   symbol map of the full kernel: the first line
-#                        "klp-convert-symbol-data.0.1", then "*vmlinux" and
-#                        every symbol name of KBUILD/vmlinux (nm), one a line
+#   MAP      a klp-convert symbol map ("klp-symbol-map 1",
+#            Documentation/livepatch/klp-convert.rst): the kernel build's
+#            klp.symbols, or one written by "klp-convert map"
+#   SYMVERS  the kernel's Module.symvers (exported symbols)
+#
 #   OUTDIR/klpc_relocs.c a livepatch module with NRELOCS (default 10000)
-#                        64-bit data relocations, one per distinct vmlinux
-#                        symbol that is neither exported (Module.symvers)
-#                        nor ambiguous (its name is unique in vmlinux): the
-#                        relocations klp-convert has to turn into klp
-#                        relocations.  C names are klpc_sN; each refers to
-#                        its kernel symbol through an asm label, so no
-#                        kernel header can clash with it.
+#                        64-bit data relocations, one per distinct symbol
+#                        of the map's vmlinux object that klp-convert must
+#                        turn into a livepatch relocation: text or data,
+#                        core, defined once in the whole map (so sympos 0,
+#                        no annotation needed) and not exported.  C names
+#                        are klpc_sN; each refers to its kernel symbol
+#                        through an asm label, so no kernel header can
+#                        clash with it.
 #   OUTDIR/Makefile      obj-m += klpc_relocs.o
 #
-# Prints "symbols=<n in the map> relocs=<n>".  Exit status 1 when vmlinux
-# has too few usable symbols.
+# Prints "symbols=<symbol lines in the map> relocs=<n>".  Exit status 1
+# when the map is not a version 1 map or has too few usable symbols.
 set -euo pipefail
-kbuild=${1:?usage: klpc-gen.sh KBUILD OUTDIR [NRELOCS]}
-out=${2:?usage: klpc-gen.sh KBUILD OUTDIR [NRELOCS]}
-n=${3:-10000}
-nm=${NM:-aarch64-linux-gnu-nm}
+map=${1:?usage: klpc-gen.sh MAP SYMVERS OUTDIR [NRELOCS]}
+symvers=${2:?usage: klpc-gen.sh MAP SYMVERS OUTDIR [NRELOCS]}
+out=${3:?usage: klpc-gen.sh MAP SYMVERS OUTDIR [NRELOCS]}
+n=${4:-10000}
+export LC_ALL=C
 
-[ -f "$kbuild/vmlinux" ] || { echo "klpc-gen: $kbuild/vmlinux not found" >&2; exit 1; }
+[ "$(head -n1 "$map" 2>/dev/null)" = "klp-symbol-map 1" ] ||
+	{ echo "klpc-gen: $map is not a klp-symbol-map 1 file" >&2; exit 1; }
 mkdir -p "$out"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-"$nm" "$kbuild/vmlinux" > "$tmp/nm"
-{
-	echo "klp-convert-symbol-data.0.1"
-	echo "*vmlinux"
-	awk 'NF == 3 { print $3 }' "$tmp/nm"
-} > "$out/symbols.klp"
-nsyms=$(($(wc -l < "$out/symbols.klp") - 2))
-
-export LC_ALL=C
-awk '{ print $2 }' "$kbuild/Module.symvers" | sort -u > "$tmp/exported"
-awk '$2 ~ /^[tTdDbBrR]$/ && $3 ~ /^[A-Za-z_][A-Za-z0-9_]*$/ { print $3 }' "$tmp/nm" |
-	sort | uniq -u | comm -23 - "$tmp/exported" |
-	grep -v -E '^(__|_text|_etext|_stext|_end|_sdata|_edata)' > "$tmp/usable"
-head -n "$n" "$tmp/usable" > "$tmp/syms"
+# symbol lines: "TYPE core|init NAME FILE"; count every name over all
+# objects, keep vmlinux candidates in map order
+awk -v all="$tmp/all" '
+	/^#/ || NF == 0 || NR == 1 { next }
+	$1 == "object" { obj = $2; next }
+	NF == 4 {
+		nsym++
+		cnt[$3]++
+		if (obj == "vmlinux" && $1 ~ /^[tTdDbBrR]$/ && $2 == "core" &&
+		    $3 ~ /^[A-Za-z][A-Za-z0-9_]*$/)
+			cand[++nc] = $3
+	}
+	END {
+		for (i = 1; i <= nc; i++)
+			if (cnt[cand[i]] == 1)
+				print cand[i]
+		print nsym > all
+	}' "$map" > "$tmp/unique"
+nsyms=$(cat "$tmp/all")
+awk '{ print $2 }' "$symvers" | sort -u > "$tmp/exported"
+sort "$tmp/unique" | comm -23 - "$tmp/exported" > "$tmp/notexp"
+# back to map order, first n
+grep -F -x -f "$tmp/notexp" "$tmp/unique" | head -n "$n" > "$tmp/syms" || true
 got=$(wc -l < "$tmp/syms")
-[ "$got" -eq "$n" ] || { echo "klpc-gen: only $got usable symbols, $n wanted" >&2; exit 1; }
+[ "$got" -eq "$n" ] || { echo "klpc-gen: only $got usable symbols in $map, $n wanted" >&2; exit 1; }
 
 {
 	echo "// SPDX-License-Identifier: GPL-2.0-only"
