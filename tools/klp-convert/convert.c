@@ -625,32 +625,14 @@ done:
 int klp_convert_file(const struct klp_map *map, const char *in,
 		     const char *out)
 {
-	struct stat st;
-	size_t got = 0;
+	size_t len;
 	char *buf;
-	ssize_t r;
-	int fd, ret;
+	int ret;
 
-	fd = open(in, O_RDONLY);
-	if (fd < 0 || fstat(fd, &st)) {
-		err_msg("%s: %s", in, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	buf = read_whole_file(in, &len);
+	if (!buf)
 		return -1;
-	}
-	buf = xmalloc(st.st_size);
-	while (got < (size_t)st.st_size) {
-		r = read(fd, buf + got, st.st_size - got);
-		if (r <= 0) {
-			err_msg("%s: read error", in);
-			close(fd);
-			free(buf);
-			return -1;
-		}
-		got += r;
-	}
-	close(fd);
-	ret = klp_convert_mem(map, buf, got, in, out);
+	ret = klp_convert_mem(map, buf, len, in, out);
 	free(buf);
 	return ret;
 }

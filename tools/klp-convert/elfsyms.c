@@ -314,32 +314,14 @@ out:
  */
 int klp_obj_from_elf(struct klp_map *map, const char *path)
 {
-	struct stat st;
-	void *buf;
-	size_t got = 0;
-	ssize_t r;
-	int fd, ret;
+	size_t len;
+	char *buf;
+	int ret;
 
-	fd = open(path, O_RDONLY);
-	if (fd < 0 || fstat(fd, &st)) {
-		err_msg("%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	buf = read_whole_file(path, &len);
+	if (!buf)
 		return -1;
-	}
-	buf = xmalloc(st.st_size);
-	while (got < (size_t)st.st_size) {
-		r = read(fd, (char *)buf + got, st.st_size - got);
-		if (r <= 0) {
-			err_msg("%s: read error", path);
-			close(fd);
-			free(buf);
-			return -1;
-		}
-		got += r;
-	}
-	close(fd);
-	ret = klp_obj_from_mem(map, buf, got, path);
+	ret = klp_obj_from_mem(map, buf, len, path);
 	free(buf);
 	return ret;
 }

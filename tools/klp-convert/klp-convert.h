@@ -96,6 +96,7 @@ void *xmalloc(size_t size);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t size);
 char *xstrdup(const char *s);
+char *read_whole_file(const char *path, size_t *len);
 /* printf format checking, for userspace (no <linux/compiler.h>) */
 #define KLP_ATTR(a) __attribute__((a))
 #define KLP_FORMAT(kind, fmt, args) KLP_ATTR(format(kind, fmt, args))

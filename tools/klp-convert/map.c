@@ -383,32 +383,14 @@ out:
  */
 int klp_map_read(struct klp_map *map, const char *path)
 {
-	struct stat st;
+	size_t len;
 	char *buf;
-	ssize_t r;
-	size_t got = 0;
-	int fd, ret;
+	int ret;
 
-	fd = open(path, O_RDONLY);
-	if (fd < 0 || fstat(fd, &st)) {
-		err_msg("%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	buf = read_whole_file(path, &len);
+	if (!buf)
 		return -1;
-	}
-	buf = xmalloc(st.st_size);
-	while (got < (size_t)st.st_size) {
-		r = read(fd, buf + got, st.st_size - got);
-		if (r <= 0) {
-			err_msg("%s: read error", path);
-			free(buf);
-			close(fd);
-			return -1;
-		}
-		got += r;
-	}
-	close(fd);
-	ret = klp_map_parse(map, buf, got, path);
+	ret = klp_map_parse(map, buf, len, path);
 	free(buf);
 	return ret;
 }

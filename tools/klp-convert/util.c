@@ -2,10 +2,14 @@
 /*
  * klp-convert: allocation and message helpers.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "klp-convert.h"
 
@@ -92,4 +96,42 @@ void err_msg(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+/**
+ * read_whole_file() - read a file into a new buffer
+ * @path: the file
+ * @len: set to its size
+ *
+ * Return: the buffer (free() it), or NULL after a message.
+ */
+char *read_whole_file(const char *path, size_t *len)
+{
+	struct stat st;
+	size_t got = 0;
+	char *buf;
+	ssize_t r;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || fstat(fd, &st)) {
+		err_msg("%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	buf = xmalloc(st.st_size);
+	while (got < (size_t)st.st_size) {
+		r = read(fd, buf + got, st.st_size - got);
+		if (r <= 0) {
+			err_msg("%s: read error", path);
+			close(fd);
+			free(buf);
+			return NULL;
+		}
+		got += r;
+	}
+	close(fd);
+	*len = got;
+	return buf;
 }
