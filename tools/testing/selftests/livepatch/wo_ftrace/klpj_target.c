@@ -275,19 +275,7 @@ static int klpj_sleep_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static int klpj_sleep_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, klpj_sleep_show, NULL);
-}
-
-static const struct file_operations klpj_sleep_fops = {
-	.owner = THIS_MODULE,
-	.open = klpj_sleep_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-	.write = klpj_sleep_write,
-};
+DEFINE_SHOW_STORE_ATTRIBUTE(klpj_sleep);
 
 /* ---------------------------------------------------------------------
  * spin: a kthread busy-looping inside klpj_spinner
@@ -357,19 +345,7 @@ static int klpj_spin_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static int klpj_spin_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, klpj_spin_show, NULL);
-}
-
-static const struct file_operations klpj_spin_fops = {
-	.owner = THIS_MODULE,
-	.open = klpj_spin_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-	.write = klpj_spin_write,
-};
+DEFINE_SHOW_STORE_ATTRIBUTE(klpj_spin);
 
 /* ---------------------------------------------------------------------
  * hammer: one kthread per CPU 0..3 calling klpj_nonleaf and klpj_leaf
@@ -533,19 +509,7 @@ static int klpj_hammer_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static int klpj_hammer_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, klpj_hammer_show, NULL);
-}
-
-static const struct file_operations klpj_hammer_fops = {
-	.owner = THIS_MODULE,
-	.open = klpj_hammer_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-	.write = klpj_hammer_write,
-};
+DEFINE_SHOW_STORE_ATTRIBUTE(klpj_hammer);
 
 /* ---------------------------------------------------------------------
  * Module
