@@ -137,7 +137,8 @@ void klp_jump_check_tasks(struct klp_jump_check *check);
 
 /* jump_switch.c */
 int klp_jump_commit(struct list_head *sites, struct klp_jump_check *check);
-int klp_jump_switch_patch(struct klp_patch *patch, bool to_live, bool force);
+int klp_jump_switch_patch(struct klp_patch *patch, bool to_live, bool force,
+			  bool report);
 
 /* jump_report.c */
 void klp_jump_report(const struct klp_jump_check *check);

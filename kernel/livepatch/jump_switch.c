@@ -141,14 +141,16 @@ static void klp_jump_add_func_ranges(struct klp_jump_check *check,
  * @to_live:	true to make the patch's functions take effect, false to
  *		take them out of effect
  * @force:	skip the stack check
+ * @report:	print the busy tasks when the check fails
  *
  * Sleeping tasks are checked first with the CPUs running; a busy one ends
  * the attempt without stopping them.
  *
  * Return: 0 when switched, -EBUSY when some task is inside the code that
- * would become unreachable (the busy tasks are reported), -ENOMEM.
+ * would become unreachable (reported if @report), -ENOMEM.
  */
-int klp_jump_switch_patch(struct klp_patch *patch, bool to_live, bool force)
+int klp_jump_switch_patch(struct klp_patch *patch, bool to_live, bool force,
+			  bool report)
 {
 	struct klp_jump_check *check;
 	struct klp_jump_site *site, *tmp;
@@ -208,7 +210,7 @@ int klp_jump_switch_patch(struct klp_patch *patch, bool to_live, bool force)
 	if (!ret) {
 		klp_jump_patch_live = to_live;
 		klp_jump_report_switch(force ? NULL : check);
-	} else if (ret == -EBUSY) {
+	} else if (ret == -EBUSY && report) {
 		klp_jump_report(check);
 	}
 

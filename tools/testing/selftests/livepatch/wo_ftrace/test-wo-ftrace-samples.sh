@@ -79,6 +79,16 @@ check "disable fix1" disable_patch livepatch_shadow_fix1
 check "rmmod fix2" unload_mod livepatch_shadow_fix2
 check "rmmod fix1" unload_mod livepatch_shadow_fix1
 check "rmmod livepatch-shadow-mod" unload_mod livepatch_shadow_mod
+# livepatch-shadow-mod leaks on purpose until fix1 is in: let kmemleak
+# report those objects now and forget them, so that the leak checks of
+# later tests see only their own.
+if [ -e "$DBGFS/kmemleak" ]; then
+	sleep 6
+	echo scan > "$DBGFS/kmemleak"
+	echo scan > "$DBGFS/kmemleak"
+	echo "  kmemleak: $(grep -c '^unreferenced object' "$DBGFS/kmemleak") object(s) leaked by livepatch-shadow-mod, cleared"
+	echo clear > "$DBGFS/kmemleak"
+fi
 
 echo "# 2. callbacks, target module first"
 check "insmod livepatch-callbacks-mod" sample livepatch-callbacks-mod
