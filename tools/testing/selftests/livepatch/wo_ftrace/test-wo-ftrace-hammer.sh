@@ -11,7 +11,8 @@
 # until KLPJ_HAMMER_CYCLES (default 8) enable/disable cycles are done.  In
 # each round every result must be the original one or that of a patch
 # (bad=0) and no call may be lost; the patched code must have been reached
-# and the kernel must not complain.
+# and the kernel must not complain.  When a round has ended by the time a
+# patch is in effect, the next round starts before it is disabled.
 #
 # Exit status: 0 pass, 1 fail, 4 skip.
 
@@ -76,6 +77,13 @@ while [ "$cycles" -lt "$CYCLES" ] && [ $(($(now_ms) - t0)) -lt $((LIMIT_S * 1000
 	c0=$(now_ms)
 	load_patch $P || { bad "cycle $cycles: enable $P"; break; }
 	c1=$(now_ms)
+	# A round often ends while the switch waits for the hammer threads to
+	# be outside the patched code: start the next one now, so that the
+	# patched code is called and the patch is disabled under the hammer.
+	if hammer_done; then
+		end_round
+		start_round || break
+	fi
 	check "$P in effect while hammering" \
 		eval '[ "$(field nonleaf "$(cat "$TGT/call")")" = $((1000 + ${P#klpj_patch} * 10000)) ]'
 	disable_patch $P || { bad "cycle $cycles: disable $P"; break; }
