@@ -102,6 +102,12 @@ struct klp_jump_seen {
  * @nr_busy:	number of busy tasks, which may exceed @nr_blockers
  * @seen:	tasks found clean by klp_jump_precheck_tasks(), sorted
  * @nr_seen:	number of @seen
+ * @seen_all:	the pre-check looked at every task: each one that it did not
+ *		find clean was running, or ran during its walk
+ * @ran_logged:	@seen_all, and the tasks that ran since the pre-check began
+ *		are logged (klp_jump_ran_start()): only those are looked at
+ *		inside stop_machine
+ * @nr_looked:	tasks looked at inside stop_machine, for diagnostics
  * @nr_walked:	stacks walked inside stop_machine, for diagnostics
  */
 struct klp_jump_check {
@@ -109,6 +115,9 @@ struct klp_jump_check {
 	unsigned int nr_ranges;
 	struct klp_jump_seen *seen;
 	unsigned int nr_seen;
+	bool seen_all;
+	bool ran_logged;
+	unsigned int nr_looked;
 	unsigned int nr_walked;
 	struct klp_jump_blocker blockers[KLP_JUMP_MAX_BLOCKERS];
 	unsigned int nr_blockers;
@@ -135,6 +144,12 @@ klp_jump_find_range(const struct klp_jump_range *ranges, unsigned int nr,
 void klp_jump_precheck_tasks(struct klp_jump_check *check);
 void klp_jump_check_tasks(struct klp_jump_check *check);
 
+/* jump_ran.c */
+int klp_jump_ran_start(void);
+void klp_jump_ran_stop(void);
+bool klp_jump_ran_each(void (*fn)(struct task_struct *task, void *data),
+		       void *data);
+
 /* jump_switch.c */
 int klp_jump_commit(struct list_head *sites, struct klp_jump_check *check);
 int klp_jump_switch_patch(struct klp_patch *patch, bool to_live, bool force,
@@ -144,7 +159,7 @@ int klp_jump_switch_patch(struct klp_patch *patch, bool to_live, bool force,
 void klp_jump_report(const struct klp_jump_check *check);
 void klp_jump_report_switch(const struct klp_jump_check *check);
 
-/* jump_stats.c: timings for benchmarks, nothing without debugfs */
+/* jump_stats.c: timings for benchmarks, a test knob; nothing without debugfs */
 enum klp_jump_stat {
 	KLP_JUMP_STAT_PRECHECK,
 	KLP_JUMP_STAT_WINDOW,
@@ -157,10 +172,12 @@ enum klp_jump_stat {
 u64 klp_jump_stats_start(void);
 void klp_jump_stats_end(enum klp_jump_stat stat, u64 start);
 void klp_jump_stats_check(const struct klp_jump_check *check);
+void klp_jump_test_gap(void);
 #else
 static inline u64 klp_jump_stats_start(void) { return 0; }
 static inline void klp_jump_stats_end(enum klp_jump_stat stat, u64 start) { }
 static inline void klp_jump_stats_check(const struct klp_jump_check *check) { }
+static inline void klp_jump_test_gap(void) { }
 #endif
 
 /* jump_transition.c */

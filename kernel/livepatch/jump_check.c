@@ -21,6 +21,10 @@
  *   least once (by blocking, by preemption, or by the stopper), so an
  *   unchanged count proves the stack is still the one that was walked.
  *
+ * Inside stop_machine, only the tasks that jump_ran.c logged as having run
+ * since the pre-check began are looked at, when that log is complete;
+ * otherwise every task is.  The idle tasks are always walked.
+ *
  * A busy task found by the pre-check fails the attempt at once, without
  * stopping the CPUs.
  */
@@ -177,8 +181,10 @@ static void klp_jump_precheck_task(struct klp_jump_check *check,
 {
 	unsigned long switches;
 
-	if (check->nr_seen >= max_seen)
+	if (check->nr_seen >= max_seen) {
+		check->seen_all = false;
 		return;
+	}
 
 	switches = klp_jump_switches(task);
 	if (klp_jump_on_cpu(task))
@@ -213,10 +219,12 @@ void klp_jump_precheck_tasks(struct klp_jump_check *check)
 	struct task_struct *g, *t;
 
 	check->nr_seen = 0;
+	check->seen_all = false;
 	check->seen = kvmalloc_array(max_seen, sizeof(*check->seen),
 				     GFP_KERNEL);
 	if (!check->seen)
 		return;
+	check->seen_all = true;
 
 	rcu_read_lock();
 	for_each_process_thread(g, t)
@@ -240,6 +248,7 @@ static bool klp_jump_unchanged(struct klp_jump_check *check,
 static void klp_jump_check_task(struct klp_jump_check *check,
 				struct task_struct *task)
 {
+	check->nr_looked++;
 	/* Under stop_machine every running task is a stopper thread. */
 	if (task_curr(task))
 		return;
@@ -249,22 +258,32 @@ static void klp_jump_check_task(struct klp_jump_check *check,
 	klp_jump_walk(check, task);
 }
 
+static void klp_jump_check_ran(struct task_struct *task, void *data)
+{
+	klp_jump_check_task(data, task);
+}
+
 /**
  * klp_jump_check_tasks() - look for tasks inside the checked ranges
  * @check:	ranges to check; the busy tasks are recorded here
  *
- * Walks every thread and the idle task of each online CPU.  A stack that
- * cannot be walked reliably counts as busy.  Must run under stop_machine.
+ * Walks every thread that may have run since the pre-check (every thread
+ * when that is not known) and the idle task of each online CPU.  A stack
+ * that cannot be walked reliably counts as busy.  Must run under
+ * stop_machine.
  */
 void klp_jump_check_tasks(struct klp_jump_check *check)
 {
 	struct task_struct *g, *t;
 	unsigned int cpu;
 
-	read_lock(&tasklist_lock);
-	for_each_process_thread(g, t)
-		klp_jump_check_task(check, t);
-	read_unlock(&tasklist_lock);
+	if (!check->ran_logged ||
+	    !klp_jump_ran_each(klp_jump_check_ran, check)) {
+		read_lock(&tasklist_lock);
+		for_each_process_thread(g, t)
+			klp_jump_check_task(check, t);
+		read_unlock(&tasklist_lock);
+	}
 
 	for_each_online_cpu(cpu)
 		klp_jump_check_task(check, idle_task(cpu));

@@ -8,6 +8,8 @@
  *			the time during which CPUs were held
  *   last_check_ns	the stack check inside that window
  *   last_write_ns	the slot writes inside that window
+ *   last_looked	tasks looked at inside the window: those logged as
+ *			having run since the pre-check, or all of them
  *   last_walked	stacks walked inside the window
  *   last_seen		stacks found clean by the pre-check and not walked
  *			again when their task did not run since
@@ -17,6 +19,12 @@
  *   target_bytes	memory of one target (per new function on a site)
  *   veneer_bytes	text of one veneer (only for far targets)
  *
+ * One file is writable, for tests:
+ *
+ *   test_gap_ms	hold each switch this long between the pre-check and
+ *			stop_machine (0, the default: not at all), so that a
+ *			test can run a task into the checked code meanwhile
+ *
  * The "last" values are those of the most recent switch; the window is
  * also recorded for commits without a stack check (module load and
  * unload).  Times come from the monotonic clock, which is usable with the
@@ -24,6 +32,7 @@
  */
 
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/init.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -31,6 +40,7 @@
 #include "jump.h"
 
 static u64 klp_jump_stat_ns[KLP_JUMP_NR_STATS];
+static u32 klp_jump_last_looked;
 static u32 klp_jump_last_walked;
 static u32 klp_jump_last_seen;
 static u32 klp_jump_last_ranges;
@@ -38,6 +48,7 @@ static u64 klp_jump_commits;
 static u32 klp_jump_site_bytes;
 static u32 klp_jump_target_bytes;
 static u32 klp_jump_veneer_bytes = KLP_ARCH_VENEER_SIZE;
+static u32 klp_jump_gap_ms;
 
 /**
  * klp_jump_stats_start() - start timing one phase of a switch
@@ -67,9 +78,23 @@ void klp_jump_stats_end(enum klp_jump_stat stat, u64 start)
  */
 void klp_jump_stats_check(const struct klp_jump_check *check)
 {
+	WRITE_ONCE(klp_jump_last_looked, check->nr_looked);
 	WRITE_ONCE(klp_jump_last_walked, check->nr_walked);
 	WRITE_ONCE(klp_jump_last_seen, check->nr_seen);
 	WRITE_ONCE(klp_jump_last_ranges, check->nr_ranges);
+}
+
+/**
+ * klp_jump_test_gap() - wait as long as test_gap_ms says
+ *
+ * Called between the pre-check and stop_machine.
+ */
+void klp_jump_test_gap(void)
+{
+	u32 ms = READ_ONCE(klp_jump_gap_ms);
+
+	if (ms)
+		msleep(ms);
 }
 
 static int __init klp_jump_stats_init(void)
@@ -90,6 +115,7 @@ static int __init klp_jump_stats_init(void)
 	dir = debugfs_create_dir("klp_jump", NULL);
 	for (i = 0; i < KLP_JUMP_NR_STATS; i++)
 		debugfs_create_u64(names[i], 0444, dir, &klp_jump_stat_ns[i]);
+	debugfs_create_u32("last_looked", 0444, dir, &klp_jump_last_looked);
 	debugfs_create_u32("last_walked", 0444, dir, &klp_jump_last_walked);
 	debugfs_create_u32("last_seen", 0444, dir, &klp_jump_last_seen);
 	debugfs_create_u32("last_ranges", 0444, dir, &klp_jump_last_ranges);
@@ -97,6 +123,7 @@ static int __init klp_jump_stats_init(void)
 	debugfs_create_u32("site_bytes", 0444, dir, &klp_jump_site_bytes);
 	debugfs_create_u32("target_bytes", 0444, dir, &klp_jump_target_bytes);
 	debugfs_create_u32("veneer_bytes", 0444, dir, &klp_jump_veneer_bytes);
+	debugfs_create_u32("test_gap_ms", 0600, dir, &klp_jump_gap_ms);
 	return 0;
 }
 late_initcall(klp_jump_stats_init);

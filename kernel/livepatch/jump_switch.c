@@ -144,7 +144,8 @@ static void klp_jump_add_func_ranges(struct klp_jump_check *check,
  * @report:	print the busy tasks when the check fails
  *
  * Sleeping tasks are checked first with the CPUs running; a busy one ends
- * the attempt without stopping them.
+ * the attempt without stopping them.  From then on, the tasks that run are
+ * logged, so that the check inside stop_machine looks only at those.
  *
  * Return: 0 when switched, -EBUSY when some task is inside the code that
  * would become unreachable (reported if @report), -ENOMEM.
@@ -157,6 +158,7 @@ int klp_jump_switch_patch(struct klp_patch *patch, bool to_live, bool force,
 	unsigned int nr = 0;
 	struct klp_object *obj;
 	struct klp_func *func;
+	bool logging = false;
 	LIST_HEAD(sites);
 	int ret;
 
@@ -198,13 +200,19 @@ int klp_jump_switch_patch(struct klp_patch *patch, bool to_live, bool force,
 	if (!force) {
 		u64 t = klp_jump_stats_start();
 
+		logging = !klp_jump_ran_start();
 		klp_jump_precheck_tasks(check);
 		klp_jump_stats_end(KLP_JUMP_STAT_PRECHECK, t);
+		check->ran_logged = logging && check->seen_all;
 		if (check->nr_busy)
 			ret = -EBUSY;
+		else
+			klp_jump_test_gap();
 	}
 	if (!ret)
 		ret = klp_jump_commit(&sites, force ? NULL : check);
+	if (logging)
+		klp_jump_ran_stop();
 	if (!force)
 		klp_jump_stats_check(check);
 	if (!ret) {

@@ -12,7 +12,8 @@
  *   klpj_tiny		BTI C; MOV; RET, also called through a pointer
  *   klpj_bare		static, only ever called directly: GCC gives it no
  *			landing pad, so its first instruction is replaced
- *   klpj_sleeper	a kthread can be made to sleep in it
+ *   klpj_sleeper	a kthread, or the process writing 2 to "sleep",
+ *			can be made to sleep in it
  *   klpj_spinner	a kthread can be made to busy-loop in it, preemptible
  *
  * The interface is in /sys/kernel/debug/klpj_target/, see the README.
@@ -98,10 +99,14 @@ static DECLARE_WAIT_QUEUE_HEAD(klpj_sleep_wq);
 static bool klpj_sleep_flag;
 static bool klpj_sleep_entered;
 
+static atomic_t klpj_sleepers;
+
 static noinline __noipa int klpj_sleeper(int x)
 {
+	atomic_inc(&klpj_sleepers);
 	WRITE_ONCE(klpj_sleep_entered, true);
 	wait_event_interruptible(klpj_sleep_wq, !READ_ONCE(klpj_sleep_flag));
+	atomic_dec(&klpj_sleepers);
 	return x + KLPJ_SLEEPER_BASE;
 }
 
@@ -221,10 +226,10 @@ static int klpj_sleep_fn(void *data)
 
 static void klpj_sleep_stop(void)
 {
-	if (!klpj_sleep_task)
-		return;
 	WRITE_ONCE(klpj_sleep_flag, false);
 	wake_up_all(&klpj_sleep_wq);
+	if (!klpj_sleep_task)
+		return;
 	kthread_stop(klpj_sleep_task);
 	klpj_sleep_task = NULL;
 }
@@ -256,6 +261,12 @@ static ssize_t klpj_sleep_write(struct file *file, const char __user *ubuf,
 
 	if (ret < 0)
 		return ret;
+	if (val == 2) {
+		/* The writer itself, until 0 is written; not under klpj_lock. */
+		WRITE_ONCE(klpj_sleep_flag, true);
+		klpj_sleeper(0);
+		return ret;
+	}
 	mutex_lock(&klpj_lock);
 	if (val) {
 		int err = klpj_sleep_start();
@@ -271,7 +282,8 @@ static ssize_t klpj_sleep_write(struct file *file, const char __user *ubuf,
 
 static int klpj_sleep_show(struct seq_file *m, void *v)
 {
-	seq_printf(m, "%d\n", !!READ_ONCE(klpj_sleep_task));
+	seq_printf(m, "%d %d\n", !!READ_ONCE(klpj_sleep_task),
+		   atomic_read(&klpj_sleepers));
 	return 0;
 }
 

@@ -176,6 +176,7 @@ if [ "$part" = default ]; then
 					"check_ns=$(cat $S/last_check_ns)" \
 					"write_ns=$(cat $S/last_write_ns)" \
 					"precheck_ns=$(cat $S/last_precheck_ns)" \
+					"looked=$(cat $S/last_looked 2>/dev/null || echo n/a)" \
 					"walked=$(cat $S/last_walked)" \
 					"seen=$(cat $S/last_seen)" \
 					"ranges=$(cat $S/last_ranges)" \

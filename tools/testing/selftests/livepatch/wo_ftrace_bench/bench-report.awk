@@ -106,6 +106,7 @@ function target(name, value, op, limit, text,    ok, s) {
 	w_write[k] = w_write[k] " " a["write_ns"]
 	w_pre[k] = w_pre[k] " " a["precheck_ns"]
 	w_enable[k] = w_enable[k] " " a["enable_ns"]
+	w_looked[k] = w_looked[k] " " a["looked"]
 	w_walked[k] = w_walked[k] " " a["walked"]
 	w_seen[k] = w_seen[k] " " a["seen"]
 	w_tasks[k] = a["tasks"]
@@ -223,7 +224,7 @@ END {
 	need(floor_med != "", "floor")
 	printf "2. stop_machine window (ns; median of the repetitions) and enable time\n"
 	printf "   floor (empty stop_machine, %s runs): median %s, min %s, max %s\n", floor_runs, floor_med, floor_min, floor_max
-	printf "   %5s %6s %6s %10s %8s %10s %7s %9s %11s %12s\n", "F", "T", "tasks", "window", "x floor", "check", "walked", "writes", "pre-check", "enable"
+	printf "   %5s %6s %6s %10s %8s %10s %7s %7s %9s %11s %12s\n", "F", "T", "tasks", "window", "x floor", "check", "looked", "walked", "writes", "pre-check", "enable"
 	for (j = 1; j <= nt; j++) {
 		for (i = 1; i <= nf; i++) {
 			k = F[i] SUBSEP T[j]
@@ -232,17 +233,18 @@ END {
 				continue
 			need(w_patched_ok[k] == w_reps[k], "window F=" F[i] " T=" T[j] ": not every function patched")
 			wm[k] = median(w_window[k])
-			printf "   %5s %6s %6s %10s %8s %10s %7s %9s %11s %12s\n", F[i], T[j], w_tasks[k], wm[k], \
-				fmt(ratio(wm[k], floor_med), "%.2f"), median(w_check[k]), median(w_walked[k]), \
+			printf "   %5s %6s %6s %10s %8s %10s %7s %7s %9s %11s %12s\n", F[i], T[j], w_tasks[k], wm[k], \
+				fmt(ratio(wm[k], floor_med), "%.2f"), median(w_check[k]), median(w_looked[k]), median(w_walked[k]), \
 				median(w_write[k]), median(w_pre[k]), median(w_enable[k])
 			nwj++
-			wj[nwj] = sprintf("{\"F\": %s, \"T\": %s, \"tasks\": %s, \"reps\": %d, \"window_ns\": %s, \"window_x_floor\": %s, \"check_ns\": %s, \"write_ns\": %s, \"walked\": %s, \"seen\": %s, \"precheck_ns\": %s, \"enable_ns\": %s}", \
+			wj[nwj] = sprintf("{\"F\": %s, \"T\": %s, \"tasks\": %s, \"reps\": %d, \"window_ns\": %s, \"window_x_floor\": %s, \"check_ns\": %s, \"write_ns\": %s, \"looked\": %s, \"walked\": %s, \"seen\": %s, \"precheck_ns\": %s, \"enable_ns\": %s}", \
 				F[i], T[j], w_tasks[k], w_reps[k], wm[k], fmt(ratio(wm[k], floor_med), "%.3f"), \
-				median(w_check[k]), num(median(w_write[k])), median(w_walked[k]), median(w_seen[k]), median(w_pre[k]), median(w_enable[k]))
+				median(w_check[k]), num(median(w_write[k])), num(median(w_looked[k])), median(w_walked[k]), median(w_seen[k]), median(w_pre[k]), median(w_enable[k]))
 		}
 	}
 	printf "   window: the stop_machine() call of the switch; check: the stack check inside it;\n"
 	printf "   writes: the slot writes inside it;\n"
+	printf "   looked: tasks looked at inside it (those logged as having run since the pre-check);\n"
 	printf "   walked: stacks walked inside it (the others were pre-checked and did not run since);\n"
 	printf "   pre-check: sleeping tasks walked before stop_machine; enable: klp_enable_patch() to transition done\n\n"
 

@@ -1,0 +1,130 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The stack check inside stop_machine looks only at the tasks that ran
+# since the pre-check, and that is enough.
+#
+# (a) With 300 extra processes asleep, a switch looks at fewer than a
+#     quarter of all tasks inside stop_machine (debugfs klp_jump/
+#     last_looked), and the pre-check found at least 300 clean (last_seen).
+# (b) A kthread started after the pre-check, which sleeps in klpj_sleeper
+#     before stop_machine, holds the switch: debugfs klp_jump/test_gap_ms
+#     holds the switch between the two for 3 s, and the kthread is started
+#     0.5 s into that gap.  The transition stays pending and dmesg names
+#     the kthread.
+# (c) The same with a process that existed during the pre-check, blocked in
+#     read() on a FIFO, released into klpj_sleeper (echo 2 > sleep) during
+#     the gap.
+# In (b) and (c), the task must be in klpj_sleeper before the gap ends, and
+# insmod must take the whole gap: the pre-check itself found nobody busy.
+#
+# Exit status: 0 pass, 1 fail, 4 skip.
+
+set -u
+NAME=wo-ftrace-gap
+
+# shellcheck source=functions.sh
+. "$(dirname "$0")/functions.sh"
+
+[ -n "$MODS" ] || skip "klpj_*.ko not found (set KLPJ_MOD_DIR)"
+KJ=$DBGFS/klp_jump
+[ -w "$KJ/test_gap_ms" ] || skip "no $KJ/test_gap_ms"
+
+P=klpj_patch1
+GAP_MS=3000
+SLEEPERS=
+FIFO=/tmp/$NAME.$$
+
+gap_cleanup() {
+	local rc=$?
+
+	echo 0 > "$KJ/test_gap_ms"
+	# shellcheck disable=SC2086 # a list of pids
+	[ -n "$SLEEPERS" ] && kill $SLEEPERS 2>/dev/null
+	rm -f "$FIFO"
+	(exit "$rc")
+	cleanup
+}
+trap gap_cleanup EXIT
+
+nr_tasks() { local t=(/proc/[0-9]*/task/[0-9]*); echo ${#t[@]}; }
+stat_of() { cat "$KJ/$1"; }
+in_sleeper() { local n; read -r _ n < "$TGT/sleep"; [ "$n" -ge 1 ]; }
+loaded_after() { local since=$1; shift; [ $(($(now_ms) - since)) -ge "$1" ]; }
+
+# insmod_in_gap WHAT: load $P with the gap set, run WHAT 0.5 s into it
+insmod_in_gap() {
+	local t0 pid rc
+
+	echo "$GAP_MS" > "$KJ/test_gap_ms"
+	t0=$(now_ms)
+	insmod "$MODS/$P.ko" &
+	pid=$!
+	sleep 0.5
+	eval "$1"
+	check "a task is in klpj_sleeper" wait_for 2 in_sleeper
+	check "  $(($(now_ms) - t0)) ms after insmod began, before the gap ended" \
+		[ $(($(now_ms) - t0)) -lt "$GAP_MS" ]
+	wait "$pid"
+	rc=$?
+	echo 0 > "$KJ/test_gap_ms"
+	check "insmod $P returns 0" [ "$rc" = 0 ]
+	check "insmod took the whole gap ($(($(now_ms) - t0)) ms): the pre-check found nobody busy" \
+		loaded_after "$t0" "$GAP_MS"
+}
+
+# pending_on PID_RE COMM_RE: the transition is pending and dmesg names the task
+pending_on() {
+	check "$P: transition pending" in_transition $P
+	check "dmesg: klp-jump: pid $1 ($2) is in 'klpj_sleeper'" \
+		wait_for 20 klog_has "klp-jump: pid $1 \\($2\\) is in 'klpj_sleeper'"
+}
+
+finish() {
+	check "echo 0 > sleep" eval "echo 0 > '$TGT/sleep'"
+	check "$P: transition ends within 3 s" wait_for 3 settled $P
+	check "$P: disable" disable_patch $P
+	check "$P: rmmod" unload_mod $P
+}
+
+check "insmod klpj_target" insmod "$MODS/klpj_target.ko"
+
+echo "# (a) 300 extra sleepers"
+for _ in $(seq 300); do
+	sleep 1000 &
+	SLEEPERS+=" $!"
+done
+sleep 1
+check "$P: loads" load_patch $P
+tasks=$(nr_tasks)
+looked=$(stat_of last_looked)
+seen=$(stat_of last_seen)
+echo "  tasks $tasks, pre-check clean $seen, looked at $looked inside, walked $(stat_of last_walked)"
+check "inside stop_machine: looked at $looked of $tasks tasks (< 1/4)" \
+	[ $((looked * 4)) -lt "$tasks" ]
+check "pre-check found >= 300 clean ($seen)" [ "$seen" -ge 300 ]
+check "$P: disable" disable_patch $P
+check "$P: rmmod" unload_mod $P
+# shellcheck disable=SC2086 # a list of pids
+kill $SLEEPERS
+wait 2>/dev/null
+SLEEPERS=
+
+echo "# (b) a kthread enters klpj_sleeper between pre-check and stop_machine"
+insmod_in_gap "echo 1 > '$TGT/sleep'"
+pending_on '[0-9]+' klpj_sleep
+finish
+
+echo "# (c) a process that was pre-checked enters klpj_sleeper in the gap"
+mkfifo "$FIFO"
+(read -r _ < "$FIFO"; echo 2 > "$TGT/sleep") &
+sub=$!
+sleep 0.5
+insmod_in_gap "echo go > '$FIFO'"
+pending_on "$sub" '[^)]+'
+finish
+wait "$sub"
+
+[ "$FAILS" = 0 ] && { echo "PASS: $NAME"; exit 0; }
+echo "FAIL: $NAME ($FAILS failed checks)"
+exit 1
