@@ -5,7 +5,8 @@
  * disabled: no task can move, so one walk of each stack is exact.
  *
  * The ranges that no task may be inside are sorted once before
- * stop_machine; each return address costs a binary search.
+ * stop_machine; each return address costs two compares when it lies
+ * outside their span, else a binary search.
  *
  * Most tasks sleep through a switch.  Their stacks are walked before
  * stop_machine, with the CPUs running, and not again inside it when they
@@ -73,6 +74,9 @@ klp_jump_find_range(const struct klp_jump_range *ranges, unsigned int nr,
 {
 	unsigned int lo = 0, hi = nr;
 
+	/* Most return addresses are outside the span of all ranges. */
+	if (!nr || pc < ranges[0].start || pc >= ranges[nr - 1].end)
+		return NULL;
 	/* Find the last range that starts at or below pc. */
 	while (lo < hi) {
 		unsigned int mid = lo + (hi - lo) / 2;

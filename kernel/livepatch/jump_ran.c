@@ -89,7 +89,12 @@ int klp_jump_ran_start(void)
 	ret = register_trace_sched_switch(klp_jump_ran_probe, NULL);
 	if (ret)
 		return ret;
-	synchronize_rcu();
+	/*
+	 * From here on every context switch runs the probe.  Expedited: a
+	 * normal grace period would add tens of milliseconds to every
+	 * attempt, and attempts are rare.
+	 */
+	synchronize_rcu_expedited();
 	klp_jump_ran_on = true;
 	return 0;
 }
@@ -106,7 +111,13 @@ void klp_jump_ran_stop(void)
 
 	klp_jump_ran_on = false;
 	unregister_trace_sched_switch(klp_jump_ran_probe, NULL);
-	tracepoint_synchronize_unregister();
+	/*
+	 * trace_sched_switch() has no _rcuidle caller: its probes run with
+	 * preemption disabled, so a grace period of RCU is enough before the
+	 * logs are emptied (tracepoint_synchronize_unregister() would wait
+	 * for the SRCU of _rcuidle callers as well).
+	 */
+	synchronize_rcu_expedited();
 
 	for_each_possible_cpu(cpu) {
 		log = per_cpu_ptr(&klp_jump_ran_logs, cpu);

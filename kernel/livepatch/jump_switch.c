@@ -18,6 +18,7 @@
 struct klp_jump_commit_ctx {
 	struct list_head *sites;
 	struct klp_jump_check *check;
+	struct klp_arch_writer writer;
 	atomic_t cpus;
 	int done;
 	int ret;
@@ -52,10 +53,11 @@ static int klp_jump_commit_cpu(void *data)
 			break;
 		if (site->next == site->cur)
 			continue;
-		ret = klp_arch_write_slot(site->arch.slot, site->next);
+		ret = klp_arch_write_site(&site->arch, site->next);
 		if (!ret)
 			site->cur = site->next;
 	}
+	klp_arch_write_sync(&ctx->writer);
 	klp_jump_stats_end(KLP_JUMP_STAT_WRITE, t);
 
 	ctx->ret = ret;
@@ -71,6 +73,9 @@ static int klp_jump_commit_cpu(void *data)
  * @check:	the stack check to pass first, or NULL to skip it
  *
  * Either every slot is written or, when the check finds a busy task, none.
+ * The writable alias of the slots is mapped before the CPUs are stopped and
+ * unmapped after; without memory for it, the slots are written one by one
+ * through text-poke instead.
  *
  * Return: 0, -EBUSY when the check failed, or a text-poke error.
  */
@@ -81,10 +86,26 @@ int klp_jump_commit(struct list_head *sites, struct klp_jump_check *check)
 		.check = check,
 		.cpus = ATOMIC_INIT(0),
 	};
-	u64 t = klp_jump_stats_start();
+	struct klp_arch_site **arch;
+	struct klp_jump_site *site;
+	unsigned int nr = 0;
+	u64 t;
 
+	list_for_each_entry(site, sites, batch)
+		nr++;
+	arch = kvmalloc_array(nr, sizeof(*arch), GFP_KERNEL);
+	nr = 0;
+	if (arch)
+		list_for_each_entry(site, sites, batch)
+			arch[nr++] = &site->arch;
+	klp_arch_writer_map(&ctx.writer, arch, nr);
+
+	t = klp_jump_stats_start();
 	stop_machine(klp_jump_commit_cpu, &ctx, cpu_online_mask);
 	klp_jump_stats_end(KLP_JUMP_STAT_WINDOW, t);
+
+	klp_arch_writer_unmap(&ctx.writer, arch, nr);
+	kvfree(arch);
 	return ctx.ret;
 }
 

@@ -366,30 +366,6 @@ void klp_arch_branch_release(struct klp_arch_branch *br)
 	br->veneer = NULL;
 }
 
-/**
- * klp_arch_write_slot() - write one instruction of live text
- * @slot:	the instruction to replace
- * @insn:	its new encoding
- *
- * Called inside stop_machine: cleans the line to the point of
- * unification and invalidates the I-cache by address; every other CPU
- * must run klp_arch_sync_core() before it leaves stop_machine.
- *
- * Return: 0 or the error of the text-poke write.
- */
-int klp_arch_write_slot(u32 *slot, u32 insn)
-{
-	return aarch64_insn_patch_text_nosync(slot, insn);
-}
-
-/**
- * klp_arch_sync_core() - discard instructions fetched before a text write
- */
-void klp_arch_sync_core(void)
-{
-	isb();
-}
-
 static bool klp_in(unsigned long addr, const char *start, const char *end)
 {
 	return addr >= (unsigned long)start && addr < (unsigned long)end;

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit tests of the arm64 instruction decisions of the direct-branch
- * live patching backend: entry decoding, branch ranges, veneer contents.
+ * live patching backend: entry decoding, branch ranges, veneer contents,
+ * the batch writer.
  */
 
 #include <kunit/test.h>
 #include <linux/kstrtox.h>
+#include <linux/mm.h>
+#include <linux/set_memory.h>
 #include <linux/sizes.h>
+#include <linux/vmalloc.h>
 
 #include <asm/alternative.h>
 #include <asm/insn.h>
@@ -208,6 +212,80 @@ static void klp_arch_alternatives_refused(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, klp_arch_slot_manager((u32 *)kstrtobool));
 }
 
+static void klp_arch_writer_expect(struct kunit *test, struct klp_arch_site *s,
+				   unsigned int nr, void *area)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		KUNIT_EXPECT_PTR_NE(test, s[i].alias, (void *)s[i].slot);
+		KUNIT_EXPECT_EQ(test, offset_in_page(s[i].alias),
+				offset_in_page(s[i].slot));
+		KUNIT_EXPECT_GE(test, (unsigned long)s[i].alias,
+				(unsigned long)area);
+		KUNIT_EXPECT_EQ(test, READ_ONCE(*(u32 *)s[i].alias),
+				READ_ONCE(*s[i].slot));
+	}
+}
+
+/*
+ * A batch over two read-only vmalloc pages and one page of the kernel
+ * image: one alias page per text page, the stores land in the text, and
+ * nothing of the alias stays mapped afterwards.
+ */
+static void klp_arch_writer_batch(struct kunit *test)
+{
+	const unsigned long offs[] = { 8, 64, PAGE_SIZE + 4 };
+	struct klp_arch_site s[ARRAY_SIZE(offs) + 1] = {};
+	struct klp_arch_site *sites[ARRAY_SIZE(s)];
+	struct klp_arch_writer w;
+	unsigned int i;
+	void *text, *area;
+
+	text = __vmalloc_node_range(2 * PAGE_SIZE, PAGE_SIZE, VMALLOC_START,
+				    VMALLOC_END, GFP_KERNEL, PAGE_KERNEL,
+				    VM_FLUSH_RESET_PERMS, NUMA_NO_NODE,
+				    __builtin_return_address(0));
+	KUNIT_ASSERT_NOT_NULL(test, text);
+	memset32(text, NOP, 2 * PAGE_SIZE / 4);
+	KUNIT_ASSERT_EQ(test, set_memory_ro((unsigned long)text, 2), 0);
+
+	for (i = 0; i < ARRAY_SIZE(s); i++)
+		sites[i] = &s[i];
+	for (i = 0; i < ARRAY_SIZE(offs); i++)
+		s[i].slot = text + offs[i];
+	s[i].slot = klp_veneer_pool;
+
+	klp_arch_writer_map(&w, sites, ARRAY_SIZE(s));
+	area = w.area;
+	KUNIT_ASSERT_NOT_NULL(test, area);
+	KUNIT_EXPECT_EQ(test, w.nr_pages, 3U);
+	klp_arch_writer_expect(test, s, ARRAY_SIZE(s), area);
+	KUNIT_EXPECT_EQ(test, s[1].alias - s[0].alias, 56);
+	KUNIT_EXPECT_NE(test, (unsigned long)s[2].alias & PAGE_MASK,
+			(unsigned long)s[0].alias & PAGE_MASK);
+
+	for (i = 0; i < ARRAY_SIZE(offs); i++)
+		KUNIT_EXPECT_EQ(test, klp_arch_write_site(&s[i], RET + i), 0);
+	klp_arch_write_sync(&w);
+	klp_arch_writer_unmap(&w, sites, ARRAY_SIZE(s));
+
+	for (i = 0; i < ARRAY_SIZE(offs); i++) {
+		KUNIT_EXPECT_EQ(test, le32_to_cpu(READ_ONCE(*(__le32 *)s[i].slot)),
+				RET + i);
+		KUNIT_EXPECT_NULL(test, s[i].alias);
+	}
+	KUNIT_EXPECT_EQ(test, *(u32 *)(text + 12), NOP);
+	KUNIT_EXPECT_NULL(test, w.area);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_NULL(test, vmalloc_to_page(area + i * PAGE_SIZE));
+
+	/* Without an alias the write goes through text-poke. */
+	KUNIT_EXPECT_EQ(test, klp_arch_write_site(&s[0], NOP), 0);
+	KUNIT_EXPECT_EQ(test, *(u32 *)(text + 8), NOP);
+	vfree(text);
+}
+
 static struct kunit_case klp_arch_cases[] = {
 	KUNIT_CASE(klp_arch_entry_landing_pads),
 	KUNIT_CASE(klp_arch_entry_refused),
@@ -217,6 +295,7 @@ static struct kunit_case klp_arch_cases[] = {
 	KUNIT_CASE(klp_arch_veneer_contents),
 	KUNIT_CASE(klp_arch_text_refused),
 	KUNIT_CASE(klp_arch_alternatives_refused),
+	KUNIT_CASE(klp_arch_writer_batch),
 	{}
 };
 

@@ -25,11 +25,25 @@ extern u32 klp_veneer_pool[];
  * @orig:	the original encoding of @slot, restored byte-exact
  * @signs_lr:	the entry executes PACIASP before reaching @slot, so LR is
  *		signed when the branch in @slot is taken
+ * @alias:	a writable, non-executable view of @slot while a batch that
+ *		writes it is mapped (klp_arch_writer_map()), else NULL
  */
 struct klp_arch_site {
 	u32 *slot;
 	u32 orig;
 	bool signs_lr;
+	void *alias;
+};
+
+/**
+ * struct klp_arch_writer - the writable alias of the slots of one batch
+ * @area:	vmap() of the text pages holding the slots, or NULL when the
+ *		slots are written through text-poke
+ * @nr_pages:	number of pages in @area
+ */
+struct klp_arch_writer {
+	void *area;
+	unsigned int nr_pages;
 };
 
 /**
@@ -68,7 +82,12 @@ int klp_arch_site_init(struct klp_arch_site *site, unsigned long addr,
 int klp_arch_branch_prepare(const struct klp_arch_site *site,
 			    unsigned long new_func, struct klp_arch_branch *br);
 void klp_arch_branch_release(struct klp_arch_branch *br);
-int klp_arch_write_slot(u32 *slot, u32 insn);
+void klp_arch_writer_map(struct klp_arch_writer *w, struct klp_arch_site **sites,
+			 unsigned int nr);
+void klp_arch_writer_unmap(struct klp_arch_writer *w,
+			   struct klp_arch_site **sites, unsigned int nr);
+int klp_arch_write_site(const struct klp_arch_site *site, u32 insn);
+void klp_arch_write_sync(const struct klp_arch_writer *w);
 void klp_arch_sync_core(void);
 
 /**
