@@ -61,7 +61,18 @@ end_round() {
 start_round() {
 	rounds=$((rounds + 1))
 	echo "$N" > "$TGT/hammer"
-	busybox renice -n 19 -p $(busybox pgrep '^klpj_hammer') > /dev/null
+	hammer_nice
+}
+# Debian's busybox-static has no pgrep: find the threads by their comm.
+hammer_nice() {
+	local c pids=
+	for c in /proc/[0-9]*/comm; do
+		case $(cat "$c" 2>/dev/null) in
+		klpj_hammer*) c=${c#/proc/}; pids="$pids ${c%/comm}" ;;
+		esac
+	done
+	[ -n "$pids" ] || bad "round $rounds: no klpj_hammer thread to renice"
+	busybox renice -n 19 -p $pids > /dev/null
 }
 
 # now_is NONLEAF LEAF: the patch numbers whose values calls return now
