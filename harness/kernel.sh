@@ -9,6 +9,7 @@
 #  4. build Image + modules (modules_prepare included, so external modules
 #     build against O=)
 #  5. build the livepatch selftest modules/helpers in build/selftests[-NAME]/
+#     (and, with CONFIG_MODULE_SIG, a signed copy of one patch module)
 set -euo pipefail
 KLP_TAG=kernel
 . "$(dirname "$0")/lib.sh"
@@ -249,6 +250,22 @@ build_selftests() {
         "${KLP_KMAKE[@]}" -j"$KLP_JOBS" M="$d" modules ||
             klp_die "selftest modules in ${d#"$KLP_TOP"/} do not build"
     done
+    sign_selftests "$out/wo_ftrace"
+}
+
+# With CONFIG_MODULE_SIG, sign a copy of the patch module that
+# test-wo-ftrace-sign.sh loads (DIR/signed/klpj_vmlinux.ko) with the key
+# the kernel build generated.  The built modules themselves stay unsigned.
+sign_selftests() {
+    local dir=$1 hash kb=$KLP_KBUILD
+    grep -qx 'CONFIG_MODULE_SIG=y' "$kb/.config" || { rm -rf "$dir/signed"; return 0; }
+    hash=$(sed -n 's/^CONFIG_MODULE_SIG_HASH="\(.*\)"$/\1/p' "$kb/.config")
+    mkdir -p "$dir/signed"
+    "$kb/scripts/sign-file" "$hash" "$kb/certs/signing_key.pem" \
+        "$kb/certs/signing_key.x509" "$dir/klpj_vmlinux.ko" \
+        "$dir/signed/klpj_vmlinux.ko" ||
+        klp_die "cannot sign klpj_vmlinux.ko with $kb/certs/signing_key.pem"
+    klp_log "selftests: signed/klpj_vmlinux.ko ($hash)"
 }
 
 # --------------------------------------------------------------------------

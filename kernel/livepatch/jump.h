@@ -136,6 +136,19 @@ int klp_jump_check_func(const struct klp_func *func);
 const char *klp_jump_slot_manager(u32 *slot, bool kprobes);
 int klp_jump_check_slot(const struct klp_func *func, u32 *slot, bool kprobes);
 
+/* jump_kprobes.c */
+struct module;
+#ifdef CONFIG_KPROBES
+bool klp_jump_module_kprobes_text(const struct module *mod,
+				  unsigned long addr);
+#else
+static inline bool klp_jump_module_kprobes_text(const struct module *mod,
+						unsigned long addr)
+{
+	return false;
+}
+#endif
+
 /* jump_check.c */
 void klp_jump_sort_ranges(struct klp_jump_range *ranges, unsigned int nr);
 const struct klp_jump_range *

@@ -12,7 +12,8 @@
  *		or a module's, freed after init), or, in a module, a symbol
  *		that is not an ELF function (a label inside one);
  * -EOPNOTSUPP	code that must never run a redirected entry: entry,
- *		irqentry, noinstr (with cpuidle) and __kprobes text, the
+ *		irqentry, noinstr (with cpuidle) and __kprobes text (vmlinux's
+ *		or a module's), the
  *		architecture's own (idmap, hyp, trampolines), and the code
  *		the switch itself runs: the livepatch core and this backend
  *		(every vmlinux function named klp_* or __klp_*), the lock and
@@ -133,6 +134,9 @@ static int klp_jump_classify_module(unsigned long addr, const char **why)
 	} else if (addr - (unsigned long)mod->noinstr_text_start <
 		   mod->noinstr_text_size) {
 		*why = "is in the noinstr text of its module";
+		ret = -EOPNOTSUPP;
+	} else if (klp_jump_module_kprobes_text(mod, addr)) {
+		*why = "is in the __kprobes text of its module";
 		ret = -EOPNOTSUPP;
 	} else if (!klp_jump_module_func(mod, addr)) {
 		*why = "is not the start of a function";

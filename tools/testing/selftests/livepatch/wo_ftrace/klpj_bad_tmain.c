@@ -13,7 +13,7 @@
  *		jhash of all the bytes of the symbol at that address, or
  *		"<address> unreadable" when they cannot be read (freed init
  *		text)
- *   call	read "plain=<v> dup=<v> dup2=<v> jl=<v> labelled=<v>", one
+ *   call	read "plain=<v> dup=<v> dup2=<v> jl=<v> labelled=<v> kp=<v>", one
  *		call of each function with argument 1
  */
 
@@ -23,6 +23,7 @@
 #include <linux/jhash.h>
 #include <linux/jump_label.h>
 #include <linux/kallsyms.h>
+#include <linux/kprobes.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -74,11 +75,17 @@ static noinline __noipa int klpj_bad_labelled(int x)
 	return x + 400;
 }
 
+/* In the module's .kprobes.text, which kprobes blacklists. */
+static noinline __noipa __kprobes int klpj_bad_kp(int x)
+{
+	return x + 500;
+}
+
 static int klpj_call_show(struct seq_file *m, void *v)
 {
-	seq_printf(m, "plain=%d dup=%d dup2=%d jl=%d labelled=%d\n",
+	seq_printf(m, "plain=%d dup=%d dup2=%d jl=%d labelled=%d kp=%d\n",
 		   klpj_bad_plain(1), klpj_bad_dup(1), klpj_bad_dup2_call(1),
-		   klpj_bad_jl(1), klpj_bad_labelled(1));
+		   klpj_bad_jl(1), klpj_bad_labelled(1), klpj_bad_kp(1));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(klpj_call);

@@ -35,7 +35,7 @@ VM_TARGETS="cmdline_proc_show klp_jump_commit multi_cpu_stop schedule
 	el1h_64_sync_handler ret_to_user aarch64_insn_patch_text_nosync
 	__cpu_setup start_kernel linux_banner"
 MOD_TARGETS="klpj_bad_plain klpj_bad_dup klpj_bad_jl klpj_bad_labelled
-	klpj_bad_data klpj_sleeper klpj_nonleaf klpj_leaf"
+	klpj_bad_kp klpj_bad_data klpj_sleeper klpj_nonleaf klpj_leaf"
 
 declare -A ERRMSG=(
 	[EINVAL]="Invalid argument|Invalid parameters"
@@ -153,6 +153,7 @@ refused klpj_bad_sched EOPNOTSUPP "^$L 'schedule' $C is in scheduler text, where
 refused klpj_bad_noinstr EOPNOTSUPP "^$L 'el1h_64_sync_handler' $C is in noinstr text$" el1h_64_sync_handler
 refused klpj_bad_entry EOPNOTSUPP "^$L 'ret_to_user' $C is in entry text$" ret_to_user
 refused klpj_bad_kprobes EOPNOTSUPP "^$L 'aarch64_insn_patch_text_nosync' $C is in __kprobes text$" aarch64_insn_patch_text_nosync
+refused klpj_bad_mkprobes EOPNOTSUPP "^$L 'klpj_bad_kp' $C is in the __kprobes text of its module$" "'klpj_bad_kp'"
 refused klpj_bad_idmap EOPNOTSUPP "^$L '__cpu_setup' $C is in idmap text$" __cpu_setup
 # --- addresses that are not a live function ---
 refused klpj_bad_init EINVAL "^$L 'start_kernel' $C is in init text, freed after boot$" start_kernel
