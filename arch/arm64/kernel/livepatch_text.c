@@ -14,6 +14,7 @@
  * written through text-poke as before: the batch never fails for it.
  */
 
+#include <linux/bsearch.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -45,33 +46,18 @@ static int klp_cmp_addr(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Index of the page holding @addr in the sorted, distinct @pages. */
-static unsigned int klp_page_index(const unsigned long *pages,
-				   unsigned int nr, unsigned long addr)
-{
-	unsigned int lo = 0, hi = nr;
-
-	addr &= PAGE_MASK;
-	while (hi - lo > 1) {
-		unsigned int mid = lo + (hi - lo) / 2;
-
-		if (pages[mid] <= addr)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* Map the pages of @slots (sorted, page-aligned, distinct). */
+/*
+ * Map the pages that hold @slots (sorted).  @pages receives the text
+ * address of each page, in order, and @nr_pages their number once mapped.
+ */
 static void *klp_text_vmap(const unsigned long *slots, unsigned int nr_slots,
-			   unsigned long *pages, unsigned int nr_pages)
+			   unsigned long *pages, unsigned int *nr_pages)
 {
 	struct page **map;
 	unsigned int i, n = 0;
 	void *area = NULL;
 
-	map = kvmalloc_array(nr_pages, sizeof(*map), GFP_KERNEL);
+	map = kvmalloc_array(nr_slots, sizeof(*map), GFP_KERNEL);
 	if (!map)
 		return NULL;
 	for (i = 0; i < nr_slots; i++) {
@@ -84,6 +70,8 @@ static void *klp_text_vmap(const unsigned long *slots, unsigned int nr_slots,
 		pages[n++] = slots[i] & PAGE_MASK;
 	}
 	area = vmap(map, n, VM_MAP, PAGE_KERNEL);
+	if (area)
+		*nr_pages = n;
 out:
 	kvfree(map);
 	return area;
@@ -105,7 +93,7 @@ void klp_arch_writer_map(struct klp_arch_writer *w, struct klp_arch_site **sites
 			 unsigned int nr)
 {
 	unsigned long *slots, *pages;
-	unsigned int i, nr_pages;
+	unsigned int i;
 
 	w->area = NULL;
 	w->nr_pages = 0;
@@ -122,20 +110,15 @@ void klp_arch_writer_map(struct klp_arch_writer *w, struct klp_arch_site **sites
 		slots[i] = (unsigned long)sites[i]->slot;
 	sort(slots, nr, sizeof(*slots), klp_cmp_addr, NULL);
 
-	nr_pages = 1;
-	for (i = 1; i < nr; i++)
-		nr_pages += (slots[i] & PAGE_MASK) != (slots[i - 1] & PAGE_MASK);
+	w->area = klp_text_vmap(slots, nr, pages, &w->nr_pages);
+	for (i = 0; w->area && i < nr; i++) {
+		unsigned long slot = (unsigned long)sites[i]->slot;
+		unsigned long key = slot & PAGE_MASK;
+		unsigned long *page = bsearch(&key, pages, w->nr_pages,
+					      sizeof(*pages), klp_cmp_addr);
 
-	w->area = klp_text_vmap(slots, nr, pages, nr_pages);
-	if (w->area) {
-		w->nr_pages = nr_pages;
-		for (i = 0; i < nr; i++) {
-			unsigned long slot = (unsigned long)sites[i]->slot;
-			unsigned int page = klp_page_index(pages, nr_pages, slot);
-
-			sites[i]->alias = w->area + page * PAGE_SIZE +
-					  offset_in_page(slot);
-		}
+		sites[i]->alias = w->area + (page - pages) * PAGE_SIZE +
+				  offset_in_page(slot);
 	}
 	kvfree(slots);
 }
