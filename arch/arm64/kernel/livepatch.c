@@ -2,20 +2,17 @@
 /*
  * arm64 part of the direct-branch live patching backend.
  *
- * Three jobs and nothing else: choose and build the one instruction that
- * redirects an old function, write it, and walk the stack of a task that
- * is not running.  Documentation/livepatch/wo-ftrace.rst explains the
- * instruction sequences and why they are safe with BTI and pointer
- * authentication.
+ * Choose and build the one instruction that redirects an old function,
+ * and the veneer it may need; the write is in livepatch_text.c, the stack
+ * walk in livepatch_stack.c.  Documentation/livepatch/wo-ftrace.rst
+ * explains the instruction sequences and why they are safe with BTI and
+ * pointer authentication.
  */
 
 #include <linux/bitmap.h>
 #include <linux/ftrace.h>
 #include <linux/kernel.h>
-#include <linux/kprobes.h>
 #include <linux/livepatch.h>
-#include <linux/sched.h>
-#include <linux/sched/task_stack.h>
 #include <linux/set_memory.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -25,12 +22,9 @@
 #include <asm/insn.h>
 #include <asm/livepatch.h>
 #include <asm/patching.h>
-#include <asm/pointer_auth.h>
 #include <asm/sections.h>
-#include <asm/stacktrace.h>
 
 #define KLP_VENEER_SLOTS	(KLP_VENEER_POOL_SIZE / KLP_ARCH_VENEER_SIZE)
-#define KLP_MAX_FRAMES		512
 
 static DECLARE_BITMAP(klp_veneer_used, KLP_VENEER_SLOTS);
 
@@ -426,69 +420,4 @@ const char *klp_arch_slot_manager(u32 *slot)
 			return "an alternative sequence";
 	}
 	return NULL;
-}
-
-static bool klp_in_entry_text(unsigned long pc)
-{
-	return pc >= (unsigned long)__entry_text_start &&
-	       pc < (unsigned long)__entry_text_end;
-}
-
-/**
- * klp_arch_walk_task() - report every return address of a blocked task
- * @task:	a task that is not running, nor can run during the walk
- * @fn:		called for each PC
- * @data:	passed to @fn
- *
- * The walk follows the frame records on the task's stack up to the final
- * record of its pt_regs.  An exception taken in the kernel (an interrupt
- * that preempted the task) leaves a frame record in its pt_regs whose
- * return address is the interrupted PC; the interrupted function may not
- * have stored LR yet, so the saved x30 is reported as well.  Anything
- * unexpected makes the walk unreliable.
- *
- * Return: 0 after a complete walk, -EINVAL when the stack cannot be walked
- * reliably, or the first non-zero value returned by @fn.
- */
-int klp_arch_walk_task(struct task_struct *task, klp_arch_frame_fn fn,
-		       void *data)
-{
-	struct stack_info stacks[] = { stackinfo_get_task(task) };
-	unsigned long final = (unsigned long)task_pt_regs(task)->stackframe;
-	struct unwind_state state = {
-		.stacks = stacks,
-		.nr_stacks = ARRAY_SIZE(stacks),
-	};
-	int ret, n;
-
-	unwind_init_common(&state);
-	state.fp = thread_saved_fp(task);
-	state.pc = thread_saved_pc(task);
-
-	for (n = 0; n < KLP_MAX_FRAMES; n++) {
-		if (!__kernel_text_address(state.pc) ||
-		    is_kretprobe_trampoline(state.pc))
-			return -EINVAL;
-		ret = fn(data, state.pc);
-		if (ret)
-			return ret;
-		if (state.fp == final)
-			return 0;
-		if (klp_in_entry_text(state.pc)) {
-			struct pt_regs *regs = container_of((u64 *)state.fp,
-							    struct pt_regs,
-							    stackframe[0]);
-
-			if (!on_task_stack(task, (unsigned long)regs,
-					   sizeof(*regs)))
-				return -EINVAL;
-			ret = fn(data, ptrauth_strip_kernel_insn_pac(regs->regs[30]));
-			if (ret)
-				return ret;
-		}
-		if (unwind_next_frame_record(&state))
-			return -EINVAL;
-		state.pc = ptrauth_strip_kernel_insn_pac(state.pc);
-	}
-	return -EINVAL;
 }
