@@ -26,7 +26,7 @@ export KLP_CMD := $(value CMD)
 BUILD := build
 SUFFIX := $(if $(filter default,$(KCONFIG)),,-$(KCONFIG))$(if $(filter clang,$(TOOLCHAIN)),-clang)
 
-.PHONY: help deps kernel vm run check bench clean
+.PHONY: help deps ensure-deps kernel vm run check bench clean
 
 help:
 	@echo 'make deps            install host packages (apt) and fetch the arm64 guest .debs'
@@ -46,23 +46,28 @@ help:
 deps:
 	@harness/deps.sh
 
-kernel:
+# Every target that builds or boots first installs what is missing, and
+# says nothing when all is there (a few dpkg-query calls).
+ensure-deps:
+	@harness/deps.sh ensure
+
+kernel: ensure-deps
 	@harness/kernel.sh
 
 # NOBUILD=1: boot what is built, without the (incremental) kernel build first
-vm: $(if $(NOBUILD),,kernel)
+vm: $(if $(NOBUILD),ensure-deps,kernel)
 	@harness/vm.sh
 
-run: $(if $(NOBUILD),,kernel)
+run: $(if $(NOBUILD),ensure-deps,kernel)
 	@KLP_CMD='bash /extra/demo.sh' VM_EXTRA=harness/demo.sh harness/vm.sh
 
-check:
+check: ensure-deps
 	@harness/check.sh
 
 # Two boots under QEMU -icount (default and far kernel); table on stdout and
 # in build/bench.txt, JSON in build/bench.json.  BENCH_SMOKE=1: small sizes.
 # harness/bench.sh builds both kernels itself (unless NOBUILD=1).
-bench:
+bench: ensure-deps
 	@harness/bench.sh
 
 clean:

@@ -3,7 +3,10 @@
 # guest userspace packages into build/debs/.
 #
 #   harness/deps.sh            host packages + guest .debs
+#   harness/deps.sh ensure     the same, silent when nothing is missing
+#                              (run first by make kernel/vm/run/check/bench)
 #   harness/deps.sh guest-debs only the guest .debs
+#   harness/deps.sh list       print the host package list, one a line
 #
 # Only missing packages are installed; apt-get update runs only when
 # something has to be installed or downloaded.  arm64 packages are never
@@ -19,6 +22,9 @@ HOST_PKGS=(
     gcc-aarch64-linux-gnu libc6-dev-arm64-cross
     qemu-system-arm linux-source-6.12
 )
+# kernel.sh lists the overlay with git; host-tests/deps-complete.sh traces
+# QEMU with strace.
+HOST_PKGS+=(git strace)
 # klp-convert's fuzz target (harness/host-tests/klp-convert-fuzz.sh):
 # clang with libFuzzer and the sanitizers.
 HOST_PKGS+=(clang libclang-rt-14-dev)
@@ -50,7 +56,7 @@ host_packages() {
         installed "$p" || missing+=("$p")
     done
     if [ ${#missing[@]} -eq 0 ]; then
-        klp_log "host packages: all ${#HOST_PKGS[@]} installed"
+        [ -n "$quiet" ] || klp_log "host packages: all ${#HOST_PKGS[@]} installed"
         return 0
     fi
     klp_log "installing: ${missing[*]}"
@@ -72,7 +78,7 @@ guest_debs() {
         compgen -G "$KLP_DEBS/${p}_*_arm64.deb" >/dev/null || missing+=("$p")
     done
     if [ ${#missing[@]} -eq 0 ]; then
-        klp_log "guest packages: present in ${KLP_DEBS#"$KLP_TOP"/}"
+        [ -n "$quiet" ] || klp_log "guest packages: present in ${KLP_DEBS#"$KLP_TOP"/}"
         return 0
     fi
     if ! dpkg --print-foreign-architectures | grep -qx arm64; then
@@ -95,9 +101,12 @@ guest_debs() {
     done
 }
 
+quiet=
 case ${1:-all} in
     all)        host_packages; guest_debs ;;
+    ensure)     quiet=1; host_packages; guest_debs ;;
     host)       host_packages ;;
     guest-debs) guest_debs ;;
-    *)          echo "usage: $0 [all|host|guest-debs]" >&2; exit 2 ;;
+    list)       printf '%s\n' "${HOST_PKGS[@]}" ;;
+    *)          echo "usage: $0 [all|ensure|host|guest-debs|list]" >&2; exit 2 ;;
 esac

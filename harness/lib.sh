@@ -70,3 +70,16 @@ KLP_GUEST_LIBS=(
     libncursesw6 libtinfo6 libproc2-0 libsystemd0 libcap2 libgcrypt20
     libgpg-error0 liblz4-1 liblzma5 libzstd1 libssl3 libkmod2
 )
+
+# klp_qemu_cmd CPU SMP MEM [SERIAL]: set KLP_QEMU to the QEMU command line
+# of every boot, without kernel, initramfs and kernel command line.  The
+# guest needs only the virt board's own UART: -nodefaults drops the default
+# NIC (whose option ROM, efi-virtio.rom, comes from ipxe-qemu, a package we
+# do not install), the monitor and the other default devices.  The console
+# is the UART, on stdio unless SERIAL names another character device.
+# host-tests/deps-complete.sh starts QEMU with these arguments to find the
+# files it opens.
+klp_qemu_cmd() {
+    KLP_QEMU=(qemu-system-aarch64 -M virt -cpu "$1" -smp "$2" -m "$3"
+              -nodefaults -display none -serial "${4:-stdio}" -no-reboot)
+}

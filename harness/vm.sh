@@ -50,8 +50,8 @@ rm -f "$KLP_VMLOG"
 
 LOG=$KLP_VMLOG
 append="console=ttyAMA0 panic=-1 oops=panic panic_on_warn=0 printk.devkmsg=on ${VM_APPEND:-}"
-qemu=(qemu-system-aarch64 -M virt -cpu "$VM_CPU" -smp "$VM_SMP" -m "$VM_MEM"
-      -nographic -no-reboot -kernel "$image" -initrd "$cpio" -append "$append")
+klp_qemu_cmd "$VM_CPU" "$VM_SMP" "$VM_MEM"
+qemu=("${KLP_QEMU[@]}" -kernel "$image" -initrd "$cpio" -append "$append")
 # shellcheck disable=SC2206 # split on purpose
 [ -n "${VM_QEMU_ARGS:-}" ] && qemu+=($VM_QEMU_ARGS)
 
