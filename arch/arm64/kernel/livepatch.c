@@ -171,8 +171,8 @@ void klp_arch_veneer_fill(u32 *buf, unsigned long pc, unsigned long dest,
 /*
  * Module text may be beyond the reach of the pool in vmlinux (with
  * RANDOMIZE_MODULE_REGION_FULL modules can be up to 2 GB away).  Veneers
- * for such sites come from vmalloc pages allocated within reach of the
- * site, kept only while they hold a veneer in use.
+ * for such sites come from pages allocated within reach of the site, kept
+ * only while they hold a veneer in use.
  */
 struct klp_veneer_page {
 	struct list_head node;
@@ -196,10 +196,43 @@ static void *klp_veneer_take(unsigned long *used, unsigned int nr,
 	return NULL;
 }
 
-static struct klp_veneer_page *klp_veneer_page_new(unsigned long slot)
+/*
+ * A page entirely within reach of @slot, mapped RW for now.  Module text is
+ * in the modules region (anywhere in it with RANDOMIZE_MODULE_REGION_FULL)
+ * or, for a module that did not fit there, in the vmalloc area above it:
+ * the page comes from whichever of the two is within reach, the modules
+ * region first.
+ */
+static void *klp_veneer_page_alloc(unsigned long slot)
 {
+	const unsigned long areas[][2] = {
+		{ MODULES_VADDR, MODULES_END },
+		{ VMALLOC_START, VMALLOC_END },
+	};
 	unsigned long start = PAGE_ALIGN(slot - SZ_128M);
 	unsigned long end = (slot + SZ_128M) & PAGE_MASK;
+	unsigned long lo, hi;
+	unsigned int i;
+	void *base;
+
+	for (i = 0; i < ARRAY_SIZE(areas); i++) {
+		lo = max(start, areas[i][0]);
+		hi = min(end, areas[i][1]);
+		if (lo >= hi)
+			continue;
+		base = __vmalloc_node_range(PAGE_SIZE, PAGE_SIZE, lo, hi,
+					    GFP_KERNEL | __GFP_NOWARN,
+					    PAGE_KERNEL, VM_FLUSH_RESET_PERMS,
+					    NUMA_NO_NODE,
+					    __builtin_return_address(0));
+		if (base)
+			return base;
+	}
+	return NULL;
+}
+
+static struct klp_veneer_page *klp_veneer_page_new(unsigned long slot)
+{
 	struct klp_veneer_page *page;
 	void *base;
 
@@ -207,12 +240,7 @@ static struct klp_veneer_page *klp_veneer_page_new(unsigned long slot)
 	if (!page)
 		return NULL;
 
-	/* A page entirely within reach of the slot, mapped RW for now. */
-	base = __vmalloc_node_range(PAGE_SIZE, PAGE_SIZE,
-				    max(start, (unsigned long)VMALLOC_START),
-				    min(end, (unsigned long)VMALLOC_END),
-				    GFP_KERNEL, PAGE_KERNEL, VM_FLUSH_RESET_PERMS,
-				    NUMA_NO_NODE, __builtin_return_address(0));
+	base = klp_veneer_page_alloc(slot);
 	if (!base) {
 		kfree(page);
 		return NULL;

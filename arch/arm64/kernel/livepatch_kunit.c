@@ -15,6 +15,7 @@
 #include <asm/alternative.h>
 #include <asm/insn.h>
 #include <asm/livepatch.h>
+#include <asm/patching.h>
 #include <asm/sections.h>
 
 #define BTI_C		0xd503245fU
@@ -286,6 +287,35 @@ static void klp_arch_writer_batch(struct kunit *test)
 	vfree(text);
 }
 
+/*
+ * A slot low in the modules region (RANDOMIZE_MODULE_REGION_FULL places
+ * module text anywhere in it), more than 128 MB below the vmalloc area,
+ * with its new function in vmlinux: the veneer must still be placed within
+ * reach of the slot.  The slot is only an address; nothing is written
+ * there.
+ */
+static void klp_arch_veneer_module_region(struct kunit *test)
+{
+	unsigned long slot = MODULES_VADDR + SZ_64K, veneer;
+	struct klp_arch_site site = { .slot = (u32 *)slot };
+	struct klp_arch_branch br;
+	u32 insn;
+
+	if (MODULES_END - slot <= SZ_128M)
+		kunit_skip(test, "modules region within 128 MB of vmalloc");
+	KUNIT_ASSERT_EQ(test, klp_arch_branch_prepare(&site,
+		(unsigned long)klp_arch_route, &br), 0);
+	veneer = (unsigned long)br.veneer;
+	KUNIT_ASSERT_NE(test, veneer, 0UL);
+	KUNIT_EXPECT_TRUE(test, aarch64_insn_is_b(br.insn));
+	KUNIT_EXPECT_EQ(test, slot + aarch64_get_branch_offset(br.insn), veneer);
+	KUNIT_EXPECT_LT(test, abs((long)(veneer - slot)), (long)SZ_128M);
+	KUNIT_ASSERT_EQ(test, aarch64_insn_read(br.veneer + 4, &insn), 0);
+	KUNIT_EXPECT_TRUE(test, aarch64_insn_is_ldr_lit(insn));
+	klp_arch_branch_release(&br);
+	KUNIT_EXPECT_NULL(test, br.veneer);
+}
+
 static struct kunit_case klp_arch_cases[] = {
 	KUNIT_CASE(klp_arch_entry_landing_pads),
 	KUNIT_CASE(klp_arch_entry_refused),
@@ -296,6 +326,7 @@ static struct kunit_case klp_arch_cases[] = {
 	KUNIT_CASE(klp_arch_text_refused),
 	KUNIT_CASE(klp_arch_alternatives_refused),
 	KUNIT_CASE(klp_arch_writer_batch),
+	KUNIT_CASE(klp_arch_veneer_module_region),
 	{}
 };
 
