@@ -296,15 +296,15 @@ static void klp_arch_writer_batch(struct kunit *test)
  */
 static void klp_arch_veneer_module_region(struct kunit *test)
 {
-	unsigned long slot = MODULES_VADDR + SZ_64K, veneer;
+	unsigned long slot = MODULES_VADDR + SZ_64K, new_func, veneer;
 	struct klp_arch_site site = { .slot = (u32 *)slot };
 	struct klp_arch_branch br;
 	u32 insn;
 
 	if (MODULES_END - slot <= SZ_128M)
 		kunit_skip(test, "modules region within 128 MB of vmalloc");
-	KUNIT_ASSERT_EQ(test, klp_arch_branch_prepare(&site,
-		(unsigned long)klp_arch_route, &br), 0);
+	new_func = (unsigned long)klp_arch_route;
+	KUNIT_ASSERT_EQ(test, klp_arch_branch_prepare(&site, new_func, &br), 0);
 	veneer = (unsigned long)br.veneer;
 	KUNIT_ASSERT_NE(test, veneer, 0UL);
 	KUNIT_EXPECT_TRUE(test, aarch64_insn_is_b(br.insn));
