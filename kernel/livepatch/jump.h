@@ -154,6 +154,10 @@ void klp_jump_sort_ranges(struct klp_jump_range *ranges, unsigned int nr);
 const struct klp_jump_range *
 klp_jump_find_range(const struct klp_jump_range *ranges, unsigned int nr,
 		    unsigned long pc);
+void klp_jump_seen_record(struct klp_jump_seen *seen, struct task_struct *task,
+			  unsigned long switches);
+bool klp_jump_seen_unchanged(const struct klp_jump_seen *seen,
+			     struct task_struct *task);
 void klp_jump_precheck_tasks(struct klp_jump_check *check);
 void klp_jump_check_tasks(struct klp_jump_check *check);
 
@@ -165,6 +169,7 @@ bool klp_jump_ran_each(void (*fn)(struct task_struct *task, void *data),
 
 /* jump_switch.c */
 int klp_jump_commit(struct list_head *sites, struct klp_jump_check *check);
+unsigned int klp_jump_commit_arrived(void);
 int klp_jump_switch_patch(struct klp_patch *patch, bool to_live, bool force,
 			  bool report);
 

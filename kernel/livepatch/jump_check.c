@@ -169,6 +169,33 @@ static int klp_jump_seen_cmp(const void *a, const void *b)
 	return 0;
 }
 
+/**
+ * klp_jump_seen_record() - remember a task whose stack was found clean
+ * @seen:	the entry to fill in
+ * @task:	the task, off its CPU during the walk
+ * @switches:	its context switch count, read before the walk
+ */
+void klp_jump_seen_record(struct klp_jump_seen *seen, struct task_struct *task,
+			  unsigned long switches)
+{
+	seen->task = task;
+	seen->switches = switches;
+}
+
+/**
+ * klp_jump_seen_unchanged() - whether a task is still the one found clean
+ * @seen:	what klp_jump_seen_record() recorded
+ * @task:	a task whose pointer may equal @seen->task
+ *
+ * Return: true when @task is the task recorded in @seen and has not been
+ * switched in since: its stack is still the one that was walked.
+ */
+bool klp_jump_seen_unchanged(const struct klp_jump_seen *seen,
+			     struct task_struct *task)
+{
+	return seen->task == task && seen->switches == klp_jump_switches(task);
+}
+
 static bool klp_jump_on_cpu(struct task_struct *task)
 {
 #ifdef CONFIG_SMP
@@ -202,9 +229,7 @@ static void klp_jump_precheck_task(struct klp_jump_check *check,
 	if (klp_jump_on_cpu(task) || klp_jump_switches(task) != switches)
 		return;
 
-	check->seen[check->nr_seen].task = task;
-	check->seen[check->nr_seen].switches = switches;
-	check->nr_seen++;
+	klp_jump_seen_record(&check->seen[check->nr_seen++], task, switches);
 }
 
 /**
@@ -246,7 +271,7 @@ static bool klp_jump_unchanged(struct klp_jump_check *check,
 
 	seen = bsearch(&key, check->seen, check->nr_seen, sizeof(key),
 		       klp_jump_seen_cmp);
-	return seen && seen->switches == klp_jump_switches(task);
+	return seen && klp_jump_seen_unchanged(seen, task);
 }
 
 static void klp_jump_check_task(struct klp_jump_check *check,

@@ -24,14 +24,19 @@ struct klp_jump_commit_ctx {
 	int ret;
 };
 
+/* The CPUs the writer knew to be in the callback when it began to write. */
+static unsigned int klp_jump_arrived;
+
 static int klp_jump_commit_cpu(void *data)
 {
 	struct klp_jump_commit_ctx *ctx = data;
 	struct klp_jump_site *site;
+	unsigned int arrived;
 	int ret = 0;
 	u64 t;
 
-	if (atomic_inc_return(&ctx->cpus) != 1) {
+	arrived = atomic_inc_return(&ctx->cpus);
+	if (arrived != 1) {
 		/* Wait for the writer (pairs with its store-release). */
 		while (!smp_load_acquire(&ctx->done))
 			cpu_relax();
@@ -39,6 +44,7 @@ static int klp_jump_commit_cpu(void *data)
 		return 0;
 	}
 
+	WRITE_ONCE(klp_jump_arrived, arrived);
 	if (ctx->check) {
 		t = klp_jump_stats_start();
 		klp_jump_check_tasks(ctx->check);
@@ -107,6 +113,18 @@ int klp_jump_commit(struct list_head *sites, struct klp_jump_check *check)
 	klp_arch_writer_unmap(&ctx.writer, arch, nr);
 	kvfree(arch);
 	return ctx.ret;
+}
+
+/**
+ * klp_jump_commit_arrived() - how many CPUs the last commit waited for
+ *
+ * Return: the number of CPUs that the writer of the most recent
+ * klp_jump_commit() knew to be inside the stop_machine callback, itself
+ * included, when it began to check and write.
+ */
+unsigned int klp_jump_commit_arrived(void)
+{
+	return READ_ONCE(klp_jump_arrived);
 }
 
 static void klp_jump_add_range(struct klp_jump_check *check,
