@@ -85,11 +85,14 @@ struct klp_jump_blocker {
 /**
  * struct klp_jump_seen - a task whose stack passed the check before
  *			  stop_machine
- * @task:	the task
+ * @task:	the task; its task_struct may be freed and reused meanwhile
+ * @start_time:	its start time, which tells it from a later task that
+ *		reuses the same task_struct
  * @switches:	its context switch count when its stack was walked
  */
 struct klp_jump_seen {
 	struct task_struct *task;
+	u64 start_time;
 	unsigned long switches;
 };
 

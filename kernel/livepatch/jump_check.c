@@ -20,7 +20,9 @@
  *   the task executed nothing during the walk, so the walk is exact;
  * - inside stop_machine every task that ran since then was switched out at
  *   least once (by blocking, by preemption, or by the stopper), so an
- *   unchanged count proves the stack is still the one that was walked.
+ *   unchanged count proves the stack is still the one that was walked;
+ * - a task is recognised by its pointer and its start time: a task that
+ *   exited and was reaped may have left its task_struct to a new one.
  *
  * Inside stop_machine, only the tasks that jump_ran.c logged as having run
  * since the pre-check began are looked at, when that log is complete;
@@ -179,6 +181,7 @@ void klp_jump_seen_record(struct klp_jump_seen *seen, struct task_struct *task,
 			  unsigned long switches)
 {
 	seen->task = task;
+	seen->start_time = task->start_time;
 	seen->switches = switches;
 }
 
@@ -187,13 +190,20 @@ void klp_jump_seen_record(struct klp_jump_seen *seen, struct task_struct *task,
  * @seen:	what klp_jump_seen_record() recorded
  * @task:	a task whose pointer may equal @seen->task
  *
+ * The pointer alone does not identify a task: the recorded one may have
+ * exited and been reaped since, and a new task may have got the same
+ * task_struct, with a context switch count that happens to be the same.
+ * The start time tells them apart: it is set once at fork, and the new
+ * task was forked after the old one was freed.
+ *
  * Return: true when @task is the task recorded in @seen and has not been
  * switched in since: its stack is still the one that was walked.
  */
 bool klp_jump_seen_unchanged(const struct klp_jump_seen *seen,
 			     struct task_struct *task)
 {
-	return seen->task == task && seen->switches == klp_jump_switches(task);
+	return seen->task == task && seen->start_time == task->start_time &&
+	       seen->switches == klp_jump_switches(task);
 }
 
 static bool klp_jump_on_cpu(struct task_struct *task)
