@@ -27,6 +27,14 @@ struct klp_jump_commit_ctx {
 /* The CPUs the writer knew to be in the callback when it began to write. */
 static unsigned int klp_jump_arrived;
 
+/*
+ * Runs on every online CPU.  multi_cpu_stop() moves the CPUs into this
+ * callback one by one: until the last one is here, others may still run
+ * the code of its loop (touch_nmi_watchdog() and what it calls), which
+ * the stack check cannot see, since it skips the running stopper
+ * threads.  So the last CPU to arrive is the writer: when it checks and
+ * writes, every other CPU spins below, in code that cannot be patched.
+ */
 static int klp_jump_commit_cpu(void *data)
 {
 	struct klp_jump_commit_ctx *ctx = data;
@@ -35,8 +43,9 @@ static int klp_jump_commit_cpu(void *data)
 	int ret = 0;
 	u64 t;
 
+	/* The online CPUs cannot change under stop_machine. */
 	arrived = atomic_inc_return(&ctx->cpus);
-	if (arrived != 1) {
+	if (arrived != num_online_cpus()) {
 		/* Wait for the writer (pairs with its store-release). */
 		while (!smp_load_acquire(&ctx->done))
 			cpu_relax();
