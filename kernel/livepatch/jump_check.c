@@ -227,7 +227,19 @@ static void klp_jump_precheck_task(struct klp_jump_check *check,
 		return;
 	}
 
+	/*
+	 * The pattern of a seqcount read section, with the context switch
+	 * count as the sequence: the scheduler increments it before it
+	 * releases on_cpu when the task leaves its CPU.  The first read of
+	 * the count must not be satisfied after the stack is read, nor the
+	 * stack read after the second read of on_cpu and the count: else a
+	 * stale walk could pass between two reads that agree.  The acquire
+	 * of on_cpu orders only the loads that follow it, hence the read
+	 * barriers.
+	 */
 	switches = klp_jump_switches(task);
+	/* The count before the stack, as in read_seqcount_begin(). */
+	smp_rmb();
 	if (klp_jump_on_cpu(task))
 		return;
 	/*
@@ -236,6 +248,8 @@ static void klp_jump_precheck_task(struct klp_jump_check *check,
 	 */
 	if (klp_jump_walk(check, task))
 		return;
+	/* The stack before the count, as in read_seqcount_retry(). */
+	smp_rmb();
 	if (klp_jump_on_cpu(task) || klp_jump_switches(task) != switches)
 		return;
 
