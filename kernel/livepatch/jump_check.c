@@ -332,10 +332,15 @@ void klp_jump_check_tasks(struct klp_jump_check *check)
 
 	if (!check->ran_logged ||
 	    !klp_jump_ran_each(klp_jump_check_ran, check)) {
-		read_lock(&tasklist_lock);
+		/*
+		 * Not tasklist_lock: it sleeps on PREEMPT_RT, and this runs
+		 * with interrupts disabled.  A task that exits meanwhile is
+		 * freed only after a grace period.
+		 */
+		rcu_read_lock();
 		for_each_process_thread(g, t)
 			klp_jump_check_task(check, t);
-		read_unlock(&tasklist_lock);
+		rcu_read_unlock();
 	}
 
 	for_each_online_cpu(cpu)
