@@ -128,6 +128,8 @@ static int klp_jump_check_frame(void *data, unsigned long pc)
 	b = klp_jump_add_blocker(w);
 	if (b) {
 		b->func = r->func;
+		b->code = r->code;
+		b->new_func = r->new_func;
 		b->start = r->start;
 		b->pc = pc;
 		b->frame = w->frame;

@@ -138,26 +138,33 @@ unsigned int klp_jump_commit_arrived(void)
 
 static void klp_jump_add_range(struct klp_jump_check *check,
 			       unsigned long start, unsigned long size,
-			       const struct klp_func *func)
+			       const struct klp_func *func,
+			       enum klp_jump_code code, const void *new_func)
 {
 	struct klp_jump_range *r = &check->ranges[check->nr_ranges++];
 
 	r->start = start;
 	r->end = start + size;
 	r->func = func;
+	r->code = code;
+	r->new_func = new_func;
 }
 
 static void klp_jump_add_target_ranges(struct klp_jump_check *check,
 				       const struct klp_jump_target *t,
 				       const struct klp_func *func)
 {
+	void *new_func;
+
 	if (!t || t->func->nop)
 		return;
-	klp_jump_add_range(check, (unsigned long)t->func->new_func,
-			   t->func->new_size, func);
+	new_func = t->func->new_func;
+	klp_jump_add_range(check, (unsigned long)new_func, t->func->new_size,
+			   func, KLP_JUMP_CODE_NEW, new_func);
 	if (t->br.veneer)
 		klp_jump_add_range(check, (unsigned long)t->br.veneer,
-				   KLP_ARCH_VENEER_SIZE, func);
+				   KLP_ARCH_VENEER_SIZE, func,
+				   KLP_JUMP_CODE_VENEER, new_func);
 }
 
 /*
@@ -173,7 +180,8 @@ static void klp_jump_add_func_ranges(struct klp_jump_check *check,
 	struct klp_jump_target *t;
 
 	if (to_live || func->nop)
-		klp_jump_add_range(check, site->addr, site->size, func);
+		klp_jump_add_range(check, site->addr, site->size, func,
+				   KLP_JUMP_CODE_OLD, NULL);
 	if (to_live) {
 		klp_jump_add_target_ranges(check, klp_jump_site_top(site), func);
 		return;
