@@ -49,15 +49,32 @@ struct klp_jump_site {
 };
 
 /**
+ * enum klp_jump_code - what code a checked range holds
+ * @KLP_JUMP_CODE_OLD:		the old function
+ * @KLP_JUMP_CODE_NEW:		a new function that redirects the old one
+ * @KLP_JUMP_CODE_VENEER:	the veneer that leads to such a new function
+ */
+enum klp_jump_code {
+	KLP_JUMP_CODE_OLD,
+	KLP_JUMP_CODE_NEW,
+	KLP_JUMP_CODE_VENEER,
+};
+
+/**
  * struct klp_jump_range - a text range that no task may be inside
  * @start:	first byte
  * @end:	one past the last byte
- * @func:	the function the range belongs to, for diagnostics
+ * @func:	the function being switched, whose old function the range
+ *		belongs to, for diagnostics
+ * @code:	what the range holds
+ * @new_func:	for a new function or a veneer, the new function
  */
 struct klp_jump_range {
 	unsigned long start;
 	unsigned long end;
 	const struct klp_func *func;
+	enum klp_jump_code code;
+	const void *new_func;
 };
 
 /**
@@ -65,6 +82,8 @@ struct klp_jump_range {
  * @pid:	its pid
  * @comm:	its name
  * @func:	the function whose range it was found in
+ * @code:	what that range holds
+ * @new_func:	for a new function or a veneer, the new function
  * @start:	the start of that range
  * @pc:		the PC or return address found
  * @frame:	the index of that frame in the walk, 0 is the innermost
@@ -74,6 +93,8 @@ struct klp_jump_blocker {
 	pid_t pid;
 	char comm[TASK_COMM_LEN];
 	const struct klp_func *func;
+	enum klp_jump_code code;
+	const void *new_func;
 	unsigned long start;
 	unsigned long pc;
 	int frame;
@@ -85,11 +106,14 @@ struct klp_jump_blocker {
 /**
  * struct klp_jump_seen - a task whose stack passed the check before
  *			  stop_machine
- * @task:	the task
+ * @task:	the task; its task_struct may be freed and reused meanwhile
+ * @start_time:	its start time, which tells it from a later task that
+ *		reuses the same task_struct
  * @switches:	its context switch count when its stack was walked
  */
 struct klp_jump_seen {
 	struct task_struct *task;
+	u64 start_time;
 	unsigned long switches;
 };
 
@@ -154,6 +178,10 @@ void klp_jump_sort_ranges(struct klp_jump_range *ranges, unsigned int nr);
 const struct klp_jump_range *
 klp_jump_find_range(const struct klp_jump_range *ranges, unsigned int nr,
 		    unsigned long pc);
+void klp_jump_seen_record(struct klp_jump_seen *seen, struct task_struct *task,
+			  unsigned long switches);
+bool klp_jump_seen_unchanged(const struct klp_jump_seen *seen,
+			     struct task_struct *task);
 void klp_jump_precheck_tasks(struct klp_jump_check *check);
 void klp_jump_check_tasks(struct klp_jump_check *check);
 
@@ -165,6 +193,7 @@ bool klp_jump_ran_each(void (*fn)(struct task_struct *task, void *data),
 
 /* jump_switch.c */
 int klp_jump_commit(struct list_head *sites, struct klp_jump_check *check);
+unsigned int klp_jump_commit_arrived(void);
 int klp_jump_switch_patch(struct klp_patch *patch, bool to_live, bool force,
 			  bool report);
 

@@ -20,7 +20,9 @@
  *   the task executed nothing during the walk, so the walk is exact;
  * - inside stop_machine every task that ran since then was switched out at
  *   least once (by blocking, by preemption, or by the stopper), so an
- *   unchanged count proves the stack is still the one that was walked.
+ *   unchanged count proves the stack is still the one that was walked;
+ * - a task is recognised by its pointer and its start time: a task that
+ *   exited and was reaped may have left its task_struct to a new one.
  *
  * Inside stop_machine, only the tasks that jump_ran.c logged as having run
  * since the pre-check began are looked at, when that log is complete;
@@ -126,6 +128,8 @@ static int klp_jump_check_frame(void *data, unsigned long pc)
 	b = klp_jump_add_blocker(w);
 	if (b) {
 		b->func = r->func;
+		b->code = r->code;
+		b->new_func = r->new_func;
 		b->start = r->start;
 		b->pc = pc;
 		b->frame = w->frame;
@@ -169,6 +173,41 @@ static int klp_jump_seen_cmp(const void *a, const void *b)
 	return 0;
 }
 
+/**
+ * klp_jump_seen_record() - remember a task whose stack was found clean
+ * @seen:	the entry to fill in
+ * @task:	the task, off its CPU during the walk
+ * @switches:	its context switch count, read before the walk
+ */
+void klp_jump_seen_record(struct klp_jump_seen *seen, struct task_struct *task,
+			  unsigned long switches)
+{
+	seen->task = task;
+	seen->start_time = task->start_time;
+	seen->switches = switches;
+}
+
+/**
+ * klp_jump_seen_unchanged() - whether a task is still the one found clean
+ * @seen:	what klp_jump_seen_record() recorded
+ * @task:	a task whose pointer may equal @seen->task
+ *
+ * The pointer alone does not identify a task: the recorded one may have
+ * exited and been reaped since, and a new task may have got the same
+ * task_struct, with a context switch count that happens to be the same.
+ * The start time tells them apart: it is set once at fork, and the new
+ * task was forked after the old one was freed.
+ *
+ * Return: true when @task is the task recorded in @seen and has not been
+ * switched in since: its stack is still the one that was walked.
+ */
+bool klp_jump_seen_unchanged(const struct klp_jump_seen *seen,
+			     struct task_struct *task)
+{
+	return seen->task == task && seen->start_time == task->start_time &&
+	       seen->switches == klp_jump_switches(task);
+}
+
 static bool klp_jump_on_cpu(struct task_struct *task)
 {
 #ifdef CONFIG_SMP
@@ -190,7 +229,19 @@ static void klp_jump_precheck_task(struct klp_jump_check *check,
 		return;
 	}
 
+	/*
+	 * The pattern of a seqcount read section, with the context switch
+	 * count as the sequence: the scheduler increments it before it
+	 * releases on_cpu when the task leaves its CPU.  The first read of
+	 * the count must not be satisfied after the stack is read, nor the
+	 * stack read after the second read of on_cpu and the count: else a
+	 * stale walk could pass between two reads that agree.  The acquire
+	 * of on_cpu orders only the loads that follow it, hence the read
+	 * barriers.
+	 */
 	switches = klp_jump_switches(task);
+	/* The count before the stack, as in read_seqcount_begin(). */
+	smp_rmb();
 	if (klp_jump_on_cpu(task))
 		return;
 	/*
@@ -199,12 +250,12 @@ static void klp_jump_precheck_task(struct klp_jump_check *check,
 	 */
 	if (klp_jump_walk(check, task))
 		return;
+	/* The stack before the count, as in read_seqcount_retry(). */
+	smp_rmb();
 	if (klp_jump_on_cpu(task) || klp_jump_switches(task) != switches)
 		return;
 
-	check->seen[check->nr_seen].task = task;
-	check->seen[check->nr_seen].switches = switches;
-	check->nr_seen++;
+	klp_jump_seen_record(&check->seen[check->nr_seen++], task, switches);
 }
 
 /**
@@ -246,7 +297,7 @@ static bool klp_jump_unchanged(struct klp_jump_check *check,
 
 	seen = bsearch(&key, check->seen, check->nr_seen, sizeof(key),
 		       klp_jump_seen_cmp);
-	return seen && seen->switches == klp_jump_switches(task);
+	return seen && klp_jump_seen_unchanged(seen, task);
 }
 
 static void klp_jump_check_task(struct klp_jump_check *check,
@@ -283,10 +334,15 @@ void klp_jump_check_tasks(struct klp_jump_check *check)
 
 	if (!check->ran_logged ||
 	    !klp_jump_ran_each(klp_jump_check_ran, check)) {
-		read_lock(&tasklist_lock);
+		/*
+		 * Not tasklist_lock: it sleeps on PREEMPT_RT, and this runs
+		 * with interrupts disabled.  A task that exits meanwhile is
+		 * freed only after a grace period.
+		 */
+		rcu_read_lock();
 		for_each_process_thread(g, t)
 			klp_jump_check_task(check, t);
-		read_unlock(&tasklist_lock);
+		rcu_read_unlock();
 	}
 
 	for_each_online_cpu(cpu)

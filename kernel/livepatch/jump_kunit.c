@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit tests of the range lookup used by the stack check of the
- * direct-branch backend, and of its refusal of unsafe targets.
+ * direct-branch backend, of the identity of the tasks it skips, of the
+ * rendezvous of its switch, and of its refusal of unsafe targets.
  */
 
 #include <kunit/test.h>
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
 #include <linux/jiffies.h>
 #include <linux/kstrtox.h>
+#include <linux/list.h>
 #include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -102,6 +106,53 @@ static void klp_jump_range_random(struct kunit *test)
 	}
 }
 
+/*
+ * A task found clean before stop_machine is skipped inside it when it is
+ * the same task and has not run since.  A task that exits and is freed may
+ * leave its task_struct to a new task, which can have the same context
+ * switch count: that new task must be walked.
+ */
+static void klp_jump_seen_identity(struct kunit *test)
+{
+	struct klp_jump_seen seen;
+	struct task_struct *t;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t->nvcsw = 5;
+	t->nivcsw = 2;
+	t->start_time = 1000;
+	klp_jump_seen_record(&seen, t, t->nvcsw + t->nivcsw);
+	KUNIT_EXPECT_TRUE(test, klp_jump_seen_unchanged(&seen, t));
+
+	/* It ran since. */
+	t->nivcsw++;
+	KUNIT_EXPECT_FALSE(test, klp_jump_seen_unchanged(&seen, t));
+	t->nivcsw--;
+
+	/* Reaped, and its task_struct reused by a task forked later. */
+	t->start_time = 2000;
+	KUNIT_EXPECT_FALSE(test, klp_jump_seen_unchanged(&seen, t));
+}
+
+/*
+ * The writer of a switch checks and writes only once every online CPU is
+ * in the stop_machine callback: none is still in the code of
+ * multi_cpu_stop()'s loop or in what it calls.  An empty batch without
+ * stack check goes through the same rendezvous.
+ */
+static void klp_jump_commit_all_arrived(struct kunit *test)
+{
+	LIST_HEAD(none);
+	unsigned int online;
+
+	cpus_read_lock();
+	online = num_online_cpus();
+	cpus_read_unlock();
+	KUNIT_ASSERT_EQ(test, klp_jump_commit(&none, NULL), 0);
+	KUNIT_EXPECT_EQ(test, klp_jump_commit_arrived(), online);
+}
+
 static int classify(const void *addr)
 {
 	const char *why = NULL;
@@ -151,6 +202,8 @@ static struct kunit_case klp_jump_range_cases[] = {
 	KUNIT_CASE(klp_jump_range_empty),
 	KUNIT_CASE(klp_jump_range_identical),
 	KUNIT_CASE(klp_jump_range_random),
+	KUNIT_CASE(klp_jump_seen_identity),
+	KUNIT_CASE(klp_jump_commit_all_arrived),
 	KUNIT_CASE(klp_jump_refuse_text),
 	KUNIT_CASE(klp_jump_refuse_switch_code),
 	{}

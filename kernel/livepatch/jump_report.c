@@ -14,6 +14,7 @@
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/stacktrace.h>
+#include <linux/string.h>
 
 #include "jump.h"
 
@@ -42,28 +43,56 @@ static void klp_jump_debug_stack(pid_t pid)
 	}
 }
 
+/*
+ * Where in the checked code a task is, when not in the old function: the
+ * new function, or its veneer, named without its module (module names must
+ * stay out of these lines).  Empty for the old function.
+ */
+static void klp_jump_where(const struct klp_jump_blocker *b, char *buf,
+			   size_t len)
+{
+	unsigned long size, off;
+	ssize_t n;
+	char *mod;
+
+	buf[0] = '\0';
+	if (b->code == KLP_JUMP_CODE_OLD)
+		return;
+	/* @buf holds the opening text and KSYM_NAME_LEN more. */
+	n = strscpy(buf, b->code == KLP_JUMP_CODE_NEW ? " (new, in " :
+			 " (veneer to ", len);
+	if (!kallsyms_lookup((unsigned long)b->new_func, &size, &off, &mod,
+			     buf + n))
+		strscpy(buf + n, "?", len - n);
+	strlcat(buf, ")", len);
+}
+
 /**
  * klp_jump_report() - print why a switch did not happen
  * @check:	the failed check
  *
  * One rate-limited line per busy task: pid, name, the patched function
- * whose code it is in, and the frame where it was found.  With dynamic
- * debug, the task's whole stack follows.
+ * whose code it is in, and the frame where it was found.  When that code
+ * is not the old function but a new function or its veneer, the line says
+ * so and names the new function.  With dynamic debug, the task's whole
+ * stack follows.
  */
 void klp_jump_report(const struct klp_jump_check *check)
 {
+	char where[KSYM_NAME_LEN + 16];
 	const struct klp_jump_blocker *b;
 	unsigned int i;
 
 	for (i = 0; i < check->nr_blockers; i++) {
 		b = &check->blockers[i];
+		klp_jump_where(b, where, sizeof(where));
 		if (b->unreliable)
 			pr_info_ratelimited("pid %d (%s): stack not reliable, switch deferred\n",
 					    b->pid, b->comm);
 		else
-			pr_info_ratelimited("pid %d (%s) is in '%s' (frame #%d at +%#lx), switch deferred\n",
+			pr_info_ratelimited("pid %d (%s) is in '%s'%s (frame #%d at +%#lx), switch deferred\n",
 					    b->pid, b->comm, b->func->old_name,
-					    b->frame, b->pc - b->start);
+					    where, b->frame, b->pc - b->start);
 		klp_jump_debug_stack(b->pid);
 	}
 	if (check->nr_busy > check->nr_blockers)

@@ -24,14 +24,28 @@ struct klp_jump_commit_ctx {
 	int ret;
 };
 
+/* The CPUs the writer knew to be in the callback when it began to write. */
+static unsigned int klp_jump_arrived;
+
+/*
+ * Runs on every online CPU.  multi_cpu_stop() moves the CPUs into this
+ * callback one by one: until the last one is here, others may still run
+ * the code of its loop (touch_nmi_watchdog() and what it calls), which
+ * the stack check cannot see, since it skips the running stopper
+ * threads.  So the last CPU to arrive is the writer: when it checks and
+ * writes, every other CPU spins below, in code that cannot be patched.
+ */
 static int klp_jump_commit_cpu(void *data)
 {
 	struct klp_jump_commit_ctx *ctx = data;
 	struct klp_jump_site *site;
+	unsigned int arrived;
 	int ret = 0;
 	u64 t;
 
-	if (atomic_inc_return(&ctx->cpus) != 1) {
+	/* The online CPUs cannot change under stop_machine. */
+	arrived = atomic_inc_return(&ctx->cpus);
+	if (arrived != num_online_cpus()) {
 		/* Wait for the writer (pairs with its store-release). */
 		while (!smp_load_acquire(&ctx->done))
 			cpu_relax();
@@ -39,6 +53,7 @@ static int klp_jump_commit_cpu(void *data)
 		return 0;
 	}
 
+	WRITE_ONCE(klp_jump_arrived, arrived);
 	if (ctx->check) {
 		t = klp_jump_stats_start();
 		klp_jump_check_tasks(ctx->check);
@@ -109,28 +124,47 @@ int klp_jump_commit(struct list_head *sites, struct klp_jump_check *check)
 	return ctx.ret;
 }
 
+/**
+ * klp_jump_commit_arrived() - how many CPUs the last commit waited for
+ *
+ * Return: the number of CPUs that the writer of the most recent
+ * klp_jump_commit() knew to be inside the stop_machine callback, itself
+ * included, when it began to check and write.
+ */
+unsigned int klp_jump_commit_arrived(void)
+{
+	return READ_ONCE(klp_jump_arrived);
+}
+
 static void klp_jump_add_range(struct klp_jump_check *check,
 			       unsigned long start, unsigned long size,
-			       const struct klp_func *func)
+			       const struct klp_func *func,
+			       enum klp_jump_code code, const void *new_func)
 {
 	struct klp_jump_range *r = &check->ranges[check->nr_ranges++];
 
 	r->start = start;
 	r->end = start + size;
 	r->func = func;
+	r->code = code;
+	r->new_func = new_func;
 }
 
 static void klp_jump_add_target_ranges(struct klp_jump_check *check,
 				       const struct klp_jump_target *t,
 				       const struct klp_func *func)
 {
+	void *new_func;
+
 	if (!t || t->func->nop)
 		return;
-	klp_jump_add_range(check, (unsigned long)t->func->new_func,
-			   t->func->new_size, func);
+	new_func = t->func->new_func;
+	klp_jump_add_range(check, (unsigned long)new_func, t->func->new_size,
+			   func, KLP_JUMP_CODE_NEW, new_func);
 	if (t->br.veneer)
 		klp_jump_add_range(check, (unsigned long)t->br.veneer,
-				   KLP_ARCH_VENEER_SIZE, func);
+				   KLP_ARCH_VENEER_SIZE, func,
+				   KLP_JUMP_CODE_VENEER, new_func);
 }
 
 /*
@@ -146,7 +180,8 @@ static void klp_jump_add_func_ranges(struct klp_jump_check *check,
 	struct klp_jump_target *t;
 
 	if (to_live || func->nop)
-		klp_jump_add_range(check, site->addr, site->size, func);
+		klp_jump_add_range(check, site->addr, site->size, func,
+				   KLP_JUMP_CODE_OLD, NULL);
 	if (to_live) {
 		klp_jump_add_target_ranges(check, klp_jump_site_top(site), func);
 		return;

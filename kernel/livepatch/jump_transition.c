@@ -13,8 +13,12 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpu.h>
+#include <linux/init.h>
+#include <linux/jiffies.h>
+#include <linux/kthread.h>
 #include <linux/livepatch.h>
 #include <linux/sched.h>
+#include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
 #include "core.h"
@@ -55,7 +59,34 @@ static const char *klp_target_name(void)
 							   "unpatching";
 }
 
-static void klp_transition_work_fn(struct work_struct *work)
+/*
+ * Retries of a pending switch run in a kthread of their own, "klp_jump".
+ *
+ * The task that makes an attempt sleeps in stop_machine() meanwhile, and
+ * its stack is checked like any other: every function on it that can be
+ * patched cannot be switched by that attempt.  A work item would have
+ * worker_thread(), process_scheduled_works() and process_one_work() below
+ * it at every attempt, so a patch of the function that runs work items
+ * could never switch.  This kthread has only kthread(), which every
+ * sleeping kthread holds anyway, below klp_jump_retry_fn(), the livepatch
+ * code and stop_machine(), which are never patched.
+ *
+ * The first attempt is made by the caller of klp_try_complete_transition()
+ * (insmod, a write to "enabled"), as before: handing it to the kthread
+ * would not take the caller's frames off a stack that is checked, since
+ * the caller would sleep there waiting for the result.  The caller leaves
+ * them once it returns, before the first retry.
+ *
+ * Without the kthread (it could not be started at boot), retries run from
+ * the system workqueue as a last resort.
+ */
+static struct task_struct *klp_jump_retry_task;
+static DEFINE_SPINLOCK(klp_jump_retry_lock);
+/* A retry is due at klp_jump_retry_at; protected by klp_jump_retry_lock. */
+static bool klp_jump_retry_armed;
+static unsigned long klp_jump_retry_at;
+
+static void klp_jump_retry_now(void)
 {
 	mutex_lock(&klp_mutex);
 	if (klp_transition_patch)
@@ -63,7 +94,80 @@ static void klp_transition_work_fn(struct work_struct *work)
 	mutex_unlock(&klp_mutex);
 }
 
+static void klp_transition_work_fn(struct work_struct *work)
+{
+	klp_jump_retry_now();
+}
+
 static DECLARE_DELAYED_WORK(klp_transition_work, klp_transition_work_fn);
+
+/* How long until the armed retry is due: 0 when due, or it sleeps. */
+static long klp_jump_retry_wait(void)
+{
+	long wait = MAX_SCHEDULE_TIMEOUT;
+
+	spin_lock(&klp_jump_retry_lock);
+	if (klp_jump_retry_armed) {
+		wait = max_t(long, (long)(klp_jump_retry_at - jiffies), 0);
+		if (!wait)
+			klp_jump_retry_armed = false;
+	}
+	spin_unlock(&klp_jump_retry_lock);
+	return wait;
+}
+
+static int klp_jump_retry_fn(void *data)
+{
+	long wait;
+
+	for (;;) {
+		/* Pairs with wake_up_process() in klp_jump_retry(). */
+		set_current_state(TASK_IDLE);
+		if (kthread_should_stop())
+			break;
+		wait = klp_jump_retry_wait();
+		if (wait) {
+			schedule_timeout(wait);
+			continue;
+		}
+		__set_current_state(TASK_RUNNING);
+		klp_jump_retry_now();
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+/*
+ * Attempt the switch again after @delay jiffies, or earlier if a retry is
+ * already due earlier.
+ */
+static void klp_jump_retry(unsigned long delay)
+{
+	unsigned long at = jiffies + delay;
+
+	if (!klp_jump_retry_task) {
+		mod_delayed_work(system_wq, &klp_transition_work, delay);
+		return;
+	}
+	spin_lock(&klp_jump_retry_lock);
+	if (!klp_jump_retry_armed || time_before(at, klp_jump_retry_at))
+		klp_jump_retry_at = at;
+	klp_jump_retry_armed = true;
+	spin_unlock(&klp_jump_retry_lock);
+	wake_up_process(klp_jump_retry_task);
+}
+
+static int __init klp_jump_retry_init(void)
+{
+	struct task_struct *task;
+
+	task = kthread_run(klp_jump_retry_fn, NULL, "klp_jump");
+	if (IS_ERR(task))
+		return PTR_ERR(task);
+	klp_jump_retry_task = task;
+	return 0;
+}
+late_initcall(klp_jump_retry_init);
 
 static unsigned long klp_jump_retry_delay(void)
 {
@@ -184,8 +288,7 @@ void klp_try_complete_transition(void)
 				    klp_jump_forced,
 				    klp_jump_attempts >= KLP_JUMP_REPORT_ATTEMPT);
 	if (ret) {
-		schedule_delayed_work(&klp_transition_work,
-				      klp_jump_retry_delay());
+		klp_jump_retry(klp_jump_retry_delay());
 		klp_jump_attempts++;
 		return;
 	}
@@ -216,7 +319,7 @@ void klp_reverse_transition(void)
 	klp_jump_attempts = 0;
 
 	klp_start_transition();
-	mod_delayed_work(system_wq, &klp_transition_work, 0);
+	klp_jump_retry(0);
 }
 
 /**
