@@ -311,7 +311,12 @@ static void klpj_spin_stop(void)
 	klpj_spin_task = NULL;
 }
 
-static int klpj_spin_start(void)
+/*
+ * @fifo: the kthread runs SCHED_FIFO, so that no other task preempts it:
+ * it is on its CPU whenever the stack check looks, until stop_machine's
+ * stopper takes the CPU.
+ */
+static int klpj_spin_start(bool fifo)
 {
 	struct task_struct *t;
 
@@ -319,9 +324,12 @@ static int klpj_spin_start(void)
 		return -EBUSY;
 	WRITE_ONCE(klpj_spin_flag, true);
 	WRITE_ONCE(klpj_spin_entered, false);
-	t = kthread_run(klpj_spin_fn, NULL, "klpj_spin");
+	t = kthread_create(klpj_spin_fn, NULL, "klpj_spin");
 	if (IS_ERR(t))
 		return PTR_ERR(t);
+	if (fifo)
+		sched_set_fifo_low(t);
+	wake_up_process(t);
 	klpj_spin_task = t;
 	if (klpj_wait_flag(&klpj_spin_entered)) {
 		klpj_spin_stop();
@@ -340,7 +348,7 @@ static ssize_t klpj_spin_write(struct file *file, const char __user *ubuf,
 		return ret;
 	mutex_lock(&klpj_lock);
 	if (val) {
-		int err = klpj_spin_start();
+		int err = klpj_spin_start(val == 2);
 
 		if (err)
 			ret = err;

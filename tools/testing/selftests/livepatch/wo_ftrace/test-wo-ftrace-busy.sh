@@ -10,6 +10,11 @@
 #     Once the kthread leaves, the transition ends within 3 s.
 # (b) the same with a kthread busy-looping in klpj_spinner, preempted there
 #     by the stop_machine of the switch (full PREEMPT kernel).
+# (b2) both kthreads at once, one asleep in klpj_sleeper, the other running
+#     in klpj_spinner at SCHED_FIFO (on its CPU whenever the pre-check
+#     looks): the busy lines name both, the sleeper found before
+#     stop_machine and the running one inside it, not only the sleeper
+#     until it leaves.
 # (c) writing 0 to "enabled" while the transition is pending reverses it:
 #     it completes, the patch is disabled and the entries are the original.
 # (d) writing 1 to "force" while pending switches at once, with
@@ -22,6 +27,10 @@
 #     marked forced and its module can no longer be removed (refcount
 #     kept).  This part runs last and leaves klpj_patch1 loaded, disabled,
 #     until reboot: later tests in the same boot cannot load klpj_patch1.
+#     Where klpj_patch1 reaches klpj_sleeper's new function through a
+#     veneer (far kernel: the old entry signs LR, the new leaf does not),
+#     that veneer stays intact after klpj_patch1 is forced out: a task
+#     preempted inside it must still find its instructions.
 #     KLPJ_SKIP_FORCE=1 skips it.
 #
 # Exit status: 0 pass, 1 fail, 4 skip.
@@ -33,6 +42,7 @@ NAME=wo-ftrace-busy
 . "$(dirname "$0")/functions.sh"
 
 [ -n "$MODS" ] || skip "klpj_*.ko not found (set KLPJ_MOD_DIR)"
+EXTRA_PATCHES=klpj_safe_probe
 trap cleanup EXIT
 
 P=klpj_patch1
@@ -68,6 +78,29 @@ entry_all_orig() {
 	done
 	return $r
 }
+
+PR=$DBGFS/klpj_safe_probe
+words() { echo "$1" > "$PR/words" && cat "$PR/words"; }
+# veneer_of FUNC: the address of the veneer that the B in FUNC's entry
+# (klpj_target's "entry" file) reaches; nothing when the B reaches a
+# function directly.  A veneer is AUTIASP|NOP; LDR x16, lit; BR x16.
+veneer_of() {
+	local base hex i w off dest
+	base=$(awk -v n="$1" '$3 == n { print $1; exit }' /proc/kallsyms)
+	hex=$(sed -n "s/^$1 //p" "$TGT/entry")
+	[ -n "$base" ] && [ -n "$hex" ] || return 1
+	for ((i = 0; i < ${#hex} / 8; i++)); do
+		w=$((16#${hex:i*8:8}))
+		(((w & 0xfc000000) == 0x14000000)) || continue
+		off=$(((w & 0x3ffffff) << 38 >> 36))
+		dest=$(printf '%x' $((16#$base + i * 4 + off)))
+		[[ $(words "$dest") == *" d61f0200 "* ]] && echo "$dest"
+		return 0
+	done
+	return 1
+}
+# is_veneer ADDR: ADDR still holds a veneer's BR x16
+is_veneer() { [[ $(words "$1") == *" d61f0200 "* ]]; }
 
 # pid_of COMM: the pid of the task named COMM
 pid_of() {
@@ -141,6 +174,24 @@ for what in "sleep klpj_sleep klpj_sleeper" "spin klpj_spin klpj_spinner"; do
 	check "$P: rmmod" unload_mod $P
 done
 
+section "(b2) a sleeping and a running task: both are named"
+check "echo 1 > sleep" eval "echo 1 > '$TGT/sleep'"
+check "echo 2 > spin" eval "echo 2 > '$TGT/spin'"
+spid=$(pid_of klpj_sleep) || spid='[0-9]+'
+rpid=$(pid_of klpj_spin) || rpid='[0-9]+'
+check "insmod $P returns 0" insmod "$MODS/$P.ko"
+check "dmesg: klp-jump: pid $spid (klpj_sleep) is in 'klpj_sleeper'" \
+	wait_for 10 klog_has "klp-jump: pid $spid \\(klpj_sleep\\) is in 'klpj_sleeper'"
+check "dmesg: klp-jump: pid $rpid (klpj_spin) is in 'klpj_spinner', while the sleeper still sleeps" \
+	wait_for 3 klog_has "klp-jump: pid $rpid \\(klpj_spin\\) is in 'klpj_spinner'"
+check "$P: still pending" in_transition $P
+klog | grep "klp-jump:" | head -n 4 | sed 's/^/  dmesg: /'
+check "echo 0 > sleep" eval "echo 0 > '$TGT/sleep'"
+check "echo 0 > spin" eval "echo 0 > '$TGT/spin'"
+check "$P: transition reaches 0 within 5 s" wait_for 5 settled $P
+check "$P: disable" disable_patch $P
+check "$P: rmmod" unload_mod $P
+
 section "(c) disabling a pending transition reverses it"
 blocked_by sleep klpj_sleep klpj_sleeper
 check "echo 0 > enabled while pending" eval "echo 0 > '$KLP_SYSFS/$P/enabled'"
@@ -177,6 +228,9 @@ else
 	blocked_by sleep klpj_sleep klpj_sleeper
 	force_now $P
 	check "$P: patch 1 in effect" expect_patch 1
+	check "insmod klpj_safe_probe" insmod "$MODS/klpj_safe_probe.ko"
+	VEN=$(veneer_of klpj_sleeper)
+	[ -n "$VEN" ] || echo "  klpj_sleeper: the slot reaches the new function directly, no veneer"
 	P=klpj_replace
 	check "insmod $P returns 0" insmod "$MODS/$P.ko"
 	check "$P: transition still 1 after > 1 s (kthread in klpj_sleeper)" \
@@ -185,6 +239,11 @@ else
 	check "$P: only klpj_leaf patched" \
 		eval '[ "$(cat "$TGT/call")" = "nonleaf=1000 leaf=90001 leaf_ptr=90001 tiny=7 nonleaf_ptr=1000 tiny_ptr=7 bare=5" ]'
 	check "klpj_patch1: replaced, freed" wait_for 10 patch_gone klpj_patch1
+	if [ -n "$VEN" ]; then
+		check "klpj_patch1's veneer for klpj_sleeper ($VEN) intact after being forced out" \
+			is_veneer "$VEN"
+		echo "  veneer $VEN: $(words "$VEN")"
+	fi
 	# Upstream: the module of a patch forced out keeps its reference.
 	ALLOWED_LEFT=klpj_patch1
 	check "rmmod klpj_patch1 refused: it was forced out" \
