@@ -29,7 +29,9 @@
  * otherwise every task is.  The idle tasks are always walked.
  *
  * A busy task found by the pre-check fails the attempt at once, without
- * stopping the CPUs.
+ * stopping the CPUs, except when the attempt reports its blockers: then
+ * the check inside stop_machine runs too, to name the running tasks that
+ * hold the switch back as well, and writes nothing.
  */
 
 #include <linux/bsearch.h>
@@ -102,13 +104,19 @@ struct klp_jump_walk {
 static struct klp_jump_blocker *klp_jump_add_blocker(struct klp_jump_walk *w)
 {
 	struct klp_jump_check *check = w->check;
+	pid_t pid = task_pid_nr(w->task);
 	struct klp_jump_blocker *b;
+	unsigned int i;
 
+	/* Found busy before stop_machine, ran since, and busy again. */
+	for (i = 0; i < check->nr_blockers; i++)
+		if (check->blockers[i].pid == pid)
+			return NULL;
 	if (check->nr_busy++ >= KLP_JUMP_MAX_BLOCKERS)
 		return NULL;
 	b = &check->blockers[check->nr_blockers++];
 	memset(b, 0, sizeof(*b));
-	b->pid = task_pid_nr(w->task);
+	b->pid = pid;
 	strscpy(b->comm, w->task->comm, sizeof(b->comm));
 	return b;
 }
@@ -248,13 +256,17 @@ static void klp_jump_precheck_task(struct klp_jump_check *check,
 	 * A busy or unreliable result stays recorded even if the task ran
 	 * meanwhile: at worst the attempt is retried a little later.
 	 */
-	if (klp_jump_walk(check, task))
-		return;
+	klp_jump_walk(check, task);
 	/* The stack before the count, as in read_seqcount_retry(). */
 	smp_rmb();
 	if (klp_jump_on_cpu(task) || klp_jump_switches(task) != switches)
 		return;
 
+	/*
+	 * Busy or clean, the walk holds for as long as the task does not
+	 * run: inside stop_machine it is not walked again, a clean task
+	 * stays clean and a busy one is counted already.
+	 */
 	klp_jump_seen_record(&check->seen[check->nr_seen++], task, switches);
 }
 
@@ -264,9 +276,11 @@ static void klp_jump_precheck_task(struct klp_jump_check *check,
  *
  * Walks the stack of every task that is off its CPU.  A busy one is
  * recorded as in klp_jump_check_tasks() and means the switch cannot
- * happen now.  A clean one is remembered with its context switch count,
- * so that klp_jump_check_tasks() does not walk it again if it has not run
- * since.  Without memory for that list, every task is walked later.
+ * happen now.  Each task whose walk is exact is remembered with its
+ * context switch count, so that klp_jump_check_tasks() does not walk it
+ * again if it has not run since: a clean one is still clean, a busy one
+ * is counted already.  Without memory for that list, every task is walked
+ * later.
  */
 void klp_jump_precheck_tasks(struct klp_jump_check *check)
 {

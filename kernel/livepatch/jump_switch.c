@@ -200,8 +200,11 @@ static void klp_jump_add_func_ranges(struct klp_jump_check *check,
  * @report:	print the busy tasks when the check fails
  *
  * Sleeping tasks are checked first with the CPUs running; a busy one ends
- * the attempt without stopping them.  From then on, the tasks that run are
- * logged, so that the check inside stop_machine looks only at those.
+ * the attempt without stopping them, unless @report: then the running
+ * tasks are checked under stop_machine as well (nothing is written), so
+ * that every task holding the switch back is named at once.  From the
+ * pre-check on, the tasks that run are logged, so that the check inside
+ * stop_machine looks only at those.
  *
  * Return: 0 when switched, -EBUSY when some task is inside the code that
  * would become unreachable (reported if @report), -ENOMEM.
@@ -260,9 +263,15 @@ int klp_jump_switch_patch(struct klp_patch *patch, bool to_live, bool force,
 		klp_jump_precheck_tasks(check);
 		klp_jump_stats_end(KLP_JUMP_STAT_PRECHECK, t);
 		check->ran_logged = logging && check->seen_all;
-		if (check->nr_busy)
+		/*
+		 * A sleeping task holds the switch back.  When the blockers
+		 * are to be reported, the running tasks are checked too,
+		 * inside stop_machine, so that the report names them all;
+		 * that check finds the switch busy and writes nothing.
+		 */
+		if (check->nr_busy && !report)
 			ret = -EBUSY;
-		else
+		else if (!check->nr_busy)
 			klp_jump_test_gap();
 	}
 	if (!ret)
