@@ -255,13 +255,22 @@ static void klp_jump_sync(struct list_head *batch)
 	list_splice(&dirty, batch);
 }
 
-static void klp_jump_release(struct list_head *batch, struct list_head *dead)
+/*
+ * Free the targets in @dead and release the queued sites.  A target of a
+ * forced patch keeps its veneer: the switch that made the target
+ * unreachable checked no stack, so a task may still be inside the veneer,
+ * as it may be inside the patch's functions, whose module is kept for
+ * that reason.
+ */
+static void klp_jump_release(struct list_head *batch, struct list_head *dead,
+			     bool forced)
 {
 	struct klp_jump_target *t, *tt;
 	struct klp_jump_site *site, *tmp;
 
 	list_for_each_entry_safe(t, tt, dead, node) {
-		klp_arch_branch_release(&t->br);
+		if (!forced)
+			klp_arch_branch_release(&t->br);
 		t->func->patched = false;
 		kfree(t);
 	}
@@ -297,7 +306,7 @@ static void klp_jump_unpatch(struct klp_patch *patch, struct klp_object *only,
 	}
 
 	klp_jump_sync(&batch);
-	klp_jump_release(&batch, &dead);
+	klp_jump_release(&batch, &dead, patch->forced);
 }
 
 /**
@@ -340,7 +349,7 @@ int klp_patch_object(struct klp_object *obj)
 	klp_for_each_func(obj, func)
 		klp_jump_queue(&batch, klp_jump_find_target(func)->site);
 	klp_jump_sync(&batch);
-	klp_jump_release(&batch, &none);
+	klp_jump_release(&batch, &none, false);
 	return 0;
 }
 
