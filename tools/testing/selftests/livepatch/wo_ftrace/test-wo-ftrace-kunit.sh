@@ -7,7 +7,7 @@
 #
 # Exit status: 0 pass, 1 fail, 4 skip.
 
-SUITES="livepatch_wo_ftrace_ranges livepatch_wo_ftrace_arm64"
+SUITES="livepatch_wo_ftrace_ranges livepatch_wo_ftrace_arm64 livepatch_wo_ftrace_reloc"
 KUNIT=/sys/kernel/debug/kunit
 fails=0
 
