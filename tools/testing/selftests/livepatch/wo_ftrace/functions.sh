@@ -51,6 +51,28 @@ unload_mod() {
 		sleep 0.1
 	done
 }
+# pid_of COMM: the pid of the task named COMM
+pid_of() {
+	local d
+	for d in /proc/[0-9]*; do
+		[ "$(cat "$d/comm" 2>/dev/null)" = "$1" ] && { echo "${d#/proc/}"; return 0; }
+	done
+	return 1
+}
+# stays_pending MS: the transition of $P reads 1 all along the next MS ms
+stays_pending() {
+	local end=$(($(now_ms) + $1))
+	while [ "$(now_ms)" -lt "$end" ]; do
+		in_transition $P || { echo "  transition ended after all"; return 1; }
+		sleep 0.1
+	done
+}
+# section TEXT: start a part of the test; klog then shows its messages only
+section() {
+	echo "# $*"
+	MARK="klpj-mark-$NAME-$$-$(now_ms)"
+	echo "$MARK" > /dev/kmsg
+}
 # kernel messages since this test started, without timestamps
 klog() { dmesg | sed -n "/$MARK/,\$p" | sed 's/^\[[^]]*\] //'; }
 klog_has() { klog | grep -qE -- "$1"; }

@@ -102,24 +102,6 @@ veneer_of() {
 # is_veneer ADDR: ADDR still holds a veneer's BR x16
 is_veneer() { [[ $(words "$1") == *" d61f0200 "* ]]; }
 
-# pid_of COMM: the pid of the task named COMM
-pid_of() {
-	local d
-	for d in /proc/[0-9]*; do
-		[ "$(cat "$d/comm" 2>/dev/null)" = "$1" ] && { echo "${d#/proc/}"; return 0; }
-	done
-	return 1
-}
-
-# stays_pending MS: the transition of $P reads 1 all along the next MS ms
-stays_pending() {
-	local end=$(($(now_ms) + $1))
-	while [ "$(now_ms)" -lt "$end" ]; do
-		in_transition $P || { echo "  transition ended after all"; return 1; }
-		sleep 0.1
-	done
-}
-
 # force_now PATCH: force its pending transition, which must end at once
 force_now() {
 	local t0=$(now_ms)
@@ -128,13 +110,6 @@ force_now() {
 	echo "  transition ended $(($(now_ms) - t0)) ms after echo 1 > force"
 	check "dmesg: livepatch: forcing remaining tasks to the patched state" \
 		klog_has "livepatch: forcing remaining tasks to the patched state"
-}
-
-# section TEXT: start a part of the test; klog then shows its messages only
-section() {
-	echo "# $*"
-	MARK="klpj-mark-$NAME-$$-$(now_ms)"
-	echo "$MARK" > /dev/kmsg
 }
 
 # blocked_by FILE COMM FUNC: start the kthread through FILE, load $P and

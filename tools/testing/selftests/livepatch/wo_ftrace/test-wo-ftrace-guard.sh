@@ -42,13 +42,6 @@ guard_cleanup() {
 }
 trap guard_cleanup EXIT
 
-# section TEXT: start a part of the test; klog then shows its messages only
-section() {
-	echo "# $*"
-	MARK="klpj-mark-$NAME-$$-$(now_ms)"
-	echo "$MARK" > /dev/kmsg
-}
-
 param() { cat "/sys/module/$1/parameters/$2" 2>/dev/null; }
 
 check "insmod klpj_target" insmod "$MODS/klpj_target.ko"

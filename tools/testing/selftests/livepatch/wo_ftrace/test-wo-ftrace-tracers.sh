@@ -55,30 +55,7 @@ if [ -d "$TR" ] && ! grep -q " $TR tracefs " /proc/mounts; then
 	mount -t tracefs nodev "$TR" || echo "note: cannot mount tracefs"
 fi
 
-section() {
-	echo "# $*"
-	MARK="klpj-mark-$NAME-$$-$(now_ms)"
-	echo "$MARK" > /dev/kmsg
-}
-
-# stays_pending MS: the transition of $P reads 1 all along the next MS ms
-stays_pending() {
-	local end=$(($(now_ms) + $1))
-	while [ "$(now_ms)" -lt "$end" ]; do
-		in_transition $P || { echo "  transition ended after all"; return 1; }
-		sleep 0.1
-	done
-}
-
 calls() { [ "$(cat "$NEST/call")" = "$1" ]; }
-
-pid_of() {
-	local d
-	for d in /proc/[0-9]*; do
-		[ "$(cat "$d/comm" 2>/dev/null)" = "$1" ] && { echo "${d#/proc/}"; return 0; }
-	done
-	return 1
-}
 
 # busy_line DIR: dmesg names the kthread inside klpj_nest_outer (the old
 # function, or the new one for the disable direction)
