@@ -86,8 +86,8 @@ check "the writer of 2 to sleep is in klpj_nb_sleeper" \
 	wait_for 5 eval '[ "$(param $P inside)" = 1 ]'
 check "$P: echo 0 > enabled" eval "echo 0 > '$KLP_SYSFS/$P/enabled'"
 check "$P: transition still 1 after 2 s" eval 'sleep 2; in_transition $P'
-check "dmesg: klp-jump: pid $pid (bash) is in 'klpj_sleeper' (new, in klpj_nb_sleeper)" \
-	wait_for 5 klog_has "klp-jump: pid $pid \\(bash\\) is in 'klpj_sleeper' \\(new, in klpj_nb_sleeper\\) \\(frame #[0-9]+ at \\+(0x[0-9a-f]+|0)\\), switch deferred"
+check "dmesg: klp-jump: pid $pid (<comm>) is in 'klpj_sleeper' (new, in klpj_nb_sleeper)" \
+	wait_for 5 klog_has "klp-jump: pid $pid \\([^)]*\\) is in 'klpj_sleeper' \\(new, in klpj_nb_sleeper\\) \\(frame #[0-9]+ at \\+(0x[0-9a-f]+|0)\\), switch deferred"
 klog | grep "klp-jump:" | head -n 3 | sed 's/^/  dmesg: /'
 check "echo 0 > hold" eval "echo 0 > /sys/module/$P/parameters/hold"
 check "$P: unpatching completes within 5 s" wait_for 5 patch_gone $P
