@@ -20,11 +20,9 @@
  *   stack, makes the stack unreliable; the check counts that as busy.
  */
 
-#include <linux/ftrace.h>
 #include <linux/init.h>
 #include <linux/kallsyms.h>
 #include <linux/kernel.h>
-#include <linux/kprobes.h>
 #include <linux/livepatch.h>
 #include <linux/sched/task_stack.h>
 
@@ -42,11 +40,15 @@ struct klp_tramp {
 
 static struct klp_tramp klp_tramps[2] __ro_after_init;
 
-static void __init klp_tramp_init(struct klp_tramp *t, void *func)
+/*
+ * By name: the trampolines exist only with the function graph tracer and
+ * kretprobes, and are declared only then.
+ */
+static void __init klp_tramp_init(struct klp_tramp *t, const char *name)
 {
-	unsigned long addr = (unsigned long)func, size, off;
+	unsigned long addr = kallsyms_lookup_name(name), size, off;
 
-	if (kallsyms_lookup_size_offset(addr, &size, &off) && !off) {
+	if (addr && kallsyms_lookup_size_offset(addr, &size, &off) && !off) {
 		t->start = addr;
 		t->end = addr + size;
 	}
@@ -54,10 +56,8 @@ static void __init klp_tramp_init(struct klp_tramp *t, void *func)
 
 static int __init klp_tramps_init(void)
 {
-	if (IS_ENABLED(CONFIG_FUNCTION_GRAPH_TRACER))
-		klp_tramp_init(&klp_tramps[0], return_to_handler);
-	if (IS_ENABLED(CONFIG_KRETPROBES))
-		klp_tramp_init(&klp_tramps[1], __kretprobe_trampoline);
+	klp_tramp_init(&klp_tramps[0], "return_to_handler");
+	klp_tramp_init(&klp_tramps[1], "__kretprobe_trampoline");
 	return 0;
 }
 core_initcall(klp_tramps_init);
