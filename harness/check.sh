@@ -167,6 +167,15 @@ for cfg in "${configs[@]}"; do
     if [ "$missing" -eq 0 ] && [ "$vrc" -ge 124 ]; then
         record "$cfg:vm" FAIL "all tests reported, but the VM ended badly (exit $vrc)"
     fi
+    # The boot fails when a checker of the kernel reported anything
+    # (lockdep, KASAN, UBSAN, atomic sleep, hung task, soft lockup, WARN).
+    mapfile -t splats < <(klp_console_splats "$OUT/vm-$cfg.log")
+    if [ ${#splats[@]} -eq 0 ]; then
+        record "$cfg:console" PASS
+    else
+        printf 'check: %s: %s\n' "$cfg" "${splats[@]}"
+        record "$cfg:console" FAIL "${#splats[@]} checker report(s), first in ${splats[0]}"
+    fi
     unset got why
 done
 

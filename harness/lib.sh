@@ -83,3 +83,19 @@ klp_qemu_cmd() {
     KLP_QEMU=(qemu-system-aarch64 -M virt -cpu "$1" -smp "$2" -m "$3"
               -nodefaults -display none -serial "${4:-stdio}" -no-reboot)
 }
+
+# Reports of the kernel's own checkers on the console: lockdep (WARNING:
+# possible ... locking ...), KASAN and atomic sleep (BUG: ...), UBSAN,
+# debugobjects, list corruption, hung tasks, soft lockups and any WARN.
+# Only kernel lines (PRINTK_TIME prefix) count, so a test that prints
+# "no WARNING in dmesg" does not match.
+KLP_SPLAT_RE='\[ *[0-9]+\.[0-9]+\] .*(WARNING:|BUG: |UBSAN:|ODEBUG:|INFO: task .* blocked for more than|soft lockup|sleeping function called from invalid context|inconsistent lock state|list_(add|del) corruption)'
+
+# klp_console_splats LOG: one line per checker report in a VM console log,
+# "TEST: LINE", TEST being the guest test that was running (harness/
+# guest-run.sh's KLP-TEST-START lines) or "boot".
+klp_console_splats() {
+    tr -d '\r' < "$1" | awk -v re="$KLP_SPLAT_RE" '
+        /KLP-TEST-START: / { t = $0; sub(/.*KLP-TEST-START: /, "", t); sub(/ .*/, "", t) }
+        $0 ~ re { sub(/^.*\[ *[0-9]+\.[0-9]+\] /, ""); print (t == "" ? "boot" : t) ": " $0 }'
+}

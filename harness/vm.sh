@@ -141,7 +141,8 @@ if [ -z "$marker" ]; then
     show_excerpt "$(( $(wc -l < "$LOG") - 30 ))"
     exit 125
 fi
-nwarn=$(grep -a -c -E '\[ *[0-9]+\.[0-9]+\] .*WARNING:' "$LOG")
-[ "$nwarn" -eq 0 ] || klp_log "note: $nwarn kernel WARNING(s) on the console (${LOG#"$KLP_TOP"/})"
+nsplat=$(klp_console_splats "$LOG" | wc -l)
+[ "$nsplat" -eq 0 ] ||
+    klp_log "note: $nsplat report(s) of the kernel's checkers (WARNING, lockdep, UBSAN, ...) on the console (${LOG#"$KLP_TOP"/})"
 klp_log "CMD exited with status $marker (${elapsed}s)"
 exit "$marker"
