@@ -43,6 +43,47 @@ static bool correlatable(const struct ksym *s)
 	return kelf_is_func_or_object(s) && !kd_skip_section(s->sec->name);
 }
 
+/* A static local of a function: a local object named NAME.N. */
+static bool is_static_local(const struct ksym *s)
+{
+	char *base;
+	bool ret;
+
+	if (GELF_ST_TYPE(s->s.st_info) != STT_OBJECT ||
+	    GELF_ST_BIND(s->s.st_info) != STB_LOCAL)
+		return false;
+	base = kd_base_name(s->name);
+	ret = strcmp(base, s->name) != 0;
+	free(base);
+	return ret;
+}
+
+/* The first static local named @base.N that function @f refers to. */
+static struct ksym *local_of(const struct ksym *f, const char *base)
+{
+	struct krela *r;
+	size_t n, i;
+
+	r = kelf_relas_in(f->sec, f->s.st_value, f->s.st_value + f->s.st_size,
+			  &n);
+	for (i = 0; i < n; i++) {
+		struct ktarget t;
+		bool match;
+		char *b;
+
+		kelf_resolve(&r[i], &t);
+		if (!t.sym || !t.sym->sec || t.sym->twin ||
+		    !is_static_local(t.sym))
+			continue;
+		b = kd_base_name(t.sym->name);
+		match = !strcmp(b, base);
+		free(b);
+		if (match)
+			return t.sym;
+	}
+	return NULL;
+}
+
 static bool same_kind(const struct ksym *a, const struct ksym *b)
 {
 	return GELF_ST_TYPE(a->s.st_info) == GELF_ST_TYPE(b->s.st_info);
@@ -101,8 +142,40 @@ static void pair(struct kdiff *d, struct ksym *p, struct ksym *o)
 			d->patched->file, p->name, o->name);
 }
 
+/*
+ * Static locals by the function using them: their numbers change when
+ * another function gets or loses a static local of the same name.
+ */
+static void by_parent(struct kdiff *d)
+{
+	struct kelf *pk = d->patched;
+	size_t i, j;
+
+	for (i = 0; i < pk->nsyms; i++) {
+		struct ksym *p = &pk->syms[i];
+		char *base;
+
+		if (!correlatable(p) || p->twin || !is_static_local(p))
+			continue;
+		base = kd_base_name(p->name);
+		for (j = 0; j < pk->nsyms; j++) {
+			struct ksym *f = &pk->syms[j], *o;
+
+			if (GELF_ST_TYPE(f->s.st_info) != STT_FUNC ||
+			    !f->twin || local_of(f, base) != p)
+				continue;
+			o = local_of(f->twin, base);
+			if (o) {
+				pair(d, p, o);
+				break;
+			}
+		}
+		free(base);
+	}
+}
+
 /* Exact names, when unique on both sides. */
-static void by_name(struct kdiff *d)
+static void by_name(struct kdiff *d, bool all)
 {
 	struct kelf *pk = d->patched, *ok = d->orig;
 	size_t i;
@@ -110,7 +183,8 @@ static void by_name(struct kdiff *d)
 	for (i = 0; i < pk->nsyms; i++) {
 		struct ksym *p = &pk->syms[i], *o;
 
-		if (!correlatable(p) || p->twin)
+		if (!correlatable(p) || p->twin ||
+		    (!all && is_static_local(p)))
 			continue;
 		if (count_named(pk, p->name, false) != 1 ||
 		    count_named(ok, p->name, false) != 1)
@@ -162,6 +236,8 @@ static int by_base_name(struct kdiff *d)
 
 int kd_correlate(struct kdiff *d)
 {
-	by_name(d);
+	by_name(d, false);
+	by_parent(d);
+	by_name(d, true);
 	return by_base_name(d);
 }
