@@ -29,7 +29,7 @@ bool kd_skip_section(const char *name)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(skip); i++)
 		if (prefixed(name, skip[i]))
 			return true;
 	return false;
@@ -48,7 +48,7 @@ const char *kd_section_refusal(const char *name)
 		return "changed __init code";
 	if (prefixed(name, ".exit."))
 		return "changed __exit code";
-	for (i = 0; i < sizeof(noinstr) / sizeof(noinstr[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(noinstr); i++)
 		if (prefixed(name, noinstr[i]))
 			return "changed noinstr/entry code cannot be patched";
 	return NULL;

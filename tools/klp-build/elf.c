@@ -244,8 +244,8 @@ void kelf_resolve(const struct krela *r, struct ktarget *t)
 		struct ksym *c = sec->syms[i];
 		int64_t start = c->s.st_value, end = start + c->s.st_size;
 
-		if (t->off >= start && (t->off < end ||
-		    (t->off == start && !c->s.st_size))) {
+		if (t->off >= start &&
+		    (t->off < end || (t->off == start && !c->s.st_size))) {
 			t->sym = c;
 			break;
 		}

@@ -126,7 +126,7 @@ bool kd_include(struct kdiff *d)
 	}
 	find_callbacks(d);
 	for (i = 0; i < k->nsyms; i++)
-		useful |= k->syms[i].callback != NULL;
+		useful |= !!k->syms[i].callback;
 	do {
 		while (close_over(d))
 			;

@@ -15,6 +15,10 @@
 #include "klp-convert.h"
 
 /* Exit status, as the driver expects it. */
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#endif
+
 #define KD_EXIT_OK		0
 #define KD_EXIT_ERROR		1
 #define KD_EXIT_USAGE		2

@@ -14,7 +14,7 @@
 
 #include "klp-diff.h"
 
-static void usage(void)
+static void print_usage(void)
 {
 	fprintf(stderr,
 		"usage: klp-diff [-v] [-f] -m MAP -O OBJNAME -i ID ORIG.o PATCHED.o OUT.o LIST\n");
@@ -76,14 +76,14 @@ int main(int argc, char **argv)
 			id = optarg;
 			break;
 		default:
-			usage();
+			print_usage();
 		}
 	}
 	if (!map || !d.objname || !id || argc - optind != 4)
-		usage();
+		print_usage();
 	d.id = strtoul(id, &end, 10);
 	if (!*id || *end)
-		usage();
+		print_usage();
 	if (elf_version(EV_CURRENT) == EV_NONE) {
 		err_msg("libelf: %s", elf_errmsg(-1));
 		return KD_EXIT_ERROR;

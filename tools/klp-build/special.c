@@ -30,7 +30,7 @@ static const struct special_kind *kind_of(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(kinds); i++)
 		if (!strcmp(name, kinds[i].name))
 			return &kinds[i];
 	return NULL;
@@ -38,7 +38,7 @@ static const struct special_kind *kind_of(const char *name)
 
 bool kd_is_special(const char *name)
 {
-	return kind_of(name) != NULL;
+	return kind_of(name);
 }
 
 /* A verbose bug_entry has a second relocation (the file name) at +4. */

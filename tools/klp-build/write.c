@@ -9,6 +9,7 @@
  * then one undefined global per referenced name.
  */
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -181,8 +182,9 @@ static size_t ref(struct out *o, const char *name, const struct ksym *orig,
 	d->refs[d->nrefs].name = name;
 	d->refs[d->nrefs].orig = orig;
 	d->refs[d->nrefs].weak = weak;
-	d->refs[d->nrefs].out = add_sym(o, name, weak ? STB_WEAK : STB_GLOBAL,
-					 STT_NOTYPE, SHN_UNDEF, 0, 0);
+	d->refs[d->nrefs].out = add_sym(o, name,
+					weak ? STB_WEAK : STB_GLOBAL,
+					STT_NOTYPE, SHN_UNDEF, 0, 0);
 	return d->refs[d->nrefs++].out;
 }
 
@@ -305,8 +307,7 @@ static int emit(struct out *o, const char *path, const GElf_Ehdr *in)
 		if (!s->nrelas)
 			continue;
 		name = xmalloc(strlen(s->name) + 6);
-		strcpy(name, ".rela");
-		strcat(name, s->name);
+		snprintf(name, strlen(s->name) + 6, ".rela%s", s->name);
 		memset(&sh, 0, sizeof(sh));
 		sh.sh_type = SHT_RELA;
 		sh.sh_flags = SHF_INFO_LINK;
@@ -361,9 +362,9 @@ static int emit(struct out *o, const char *path, const GElf_Ehdr *in)
 	for (i = 1; i < o->nsecs; i++) {
 		struct outsec *s = &o->secs[i];
 		Elf_Scn *scn = elf_newscn(elf);
-		Elf_Data *data;
+		Elf_Data *data = scn ? elf_newdata(scn) : NULL;
 
-		if (!scn || !(data = elf_newdata(scn)))
+		if (!data)
 			goto fail;
 		data->d_buf = s->sh.sh_type == SHT_NOBITS ? NULL : s->data;
 		data->d_size = s->sh.sh_size;
