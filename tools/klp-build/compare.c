@@ -98,9 +98,23 @@ static bool pool_equal(const struct ktarget *a, const struct ktarget *b)
 	return !memcmp(sa->data + a->off, sb->data + b->off, n);
 }
 
-/* Two targets: @a of the patched object, @b of the original. */
-static bool target_equal(const struct ktarget *a, const struct ktarget *b)
+/* A defined label (not a function or object) is a place in its section. */
+static void unlabel(const struct ktarget *in, struct ktarget *out)
 {
+	*out = *in;
+	if (in->sym && in->sym->sec && !kelf_is_func_or_object(in->sym)) {
+		out->off += in->sym->s.st_value;
+		out->sym = NULL;
+	}
+}
+
+/* Two targets: @pa of the patched object, @pb of the original. */
+static bool target_equal(const struct ktarget *pa, const struct ktarget *pb)
+{
+	struct ktarget ta, tb, *a = &ta, *b = &tb;
+
+	unlabel(pa, &ta);
+	unlabel(pb, &tb);
 	if (a->sym && b->sym) {
 		if (a->off != b->off)
 			return false;
