@@ -26,7 +26,7 @@ export KLP_CMD := $(value CMD)
 BUILD := build
 SUFFIX := $(if $(filter default,$(KCONFIG)),,-$(KCONFIG))$(if $(filter clang,$(TOOLCHAIN)),-clang)
 
-.PHONY: help deps ensure-deps kernel vm run check bench clean
+.PHONY: help deps ensure-deps kernel vm run check bench clean klp-build check-klp-build
 
 help:
 	@echo 'make deps            install host packages (apt) and fetch the arm64 guest .debs'
@@ -40,6 +40,10 @@ help:
 	@echo '                     last line: "N passed, N failed, N skipped"'
 	@echo 'make bench           call costs vs ftrace, stop_machine windows, memory, klp-convert time'
 	@echo '                     (QEMU -icount; table + build/bench.json; harness/bench.sh)'
+	@echo 'make klp-build PATCH="a.patch [b.patch ...]" [KLP_NAME=n] [KLP_REPLACE=0]'
+	@echo '                     livepatch module from source patches: build/klp/<name>.ko'
+	@echo '                     (scripts/livepatch/klp-build; KLP_NOBUILD=1: kernel already built)'
+	@echo 'make check-klp-build all klp-build integration tests (harness/klp-build-tests.sh)'
 	@echo 'make clean           remove build/ (ccache lives in ~/.cache/ccache)'
 	@echo 'variables: KCONFIG=<name> TOOLCHAIN=gcc|clang VM_EXTRA=<paths> VM_TIMEOUT=<s> T=<regex> NOBUILD=1'
 
@@ -69,6 +73,14 @@ check: ensure-deps
 # harness/bench.sh builds both kernels itself (unless NOBUILD=1).
 bench: ensure-deps
 	@harness/bench.sh
+
+# PATCH, KLP_NAME, KLP_REPLACE, KLP_NOBUILD (or NOBUILD): see harness/klp-build.sh
+klp-build: ensure-deps
+	@PATCH='$(PATCH)' KLP_NAME='$(KLP_NAME)' KLP_REPLACE='$(KLP_REPLACE)' \
+		KLP_NOBUILD='$(or $(KLP_NOBUILD),$(NOBUILD))' harness/klp-build.sh
+
+check-klp-build: ensure-deps
+	@harness/klp-build-tests.sh all
 
 clean:
 	rm -rf $(BUILD)
