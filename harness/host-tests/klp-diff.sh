@@ -1,0 +1,123 @@
+#!/bin/bash
+# Host test of tools/klp-build's klp-diff on tools/klp-build/tests/fixture.c,
+# built with aarch64-linux-gnu-gcc once as the original and once per case
+# (-DV_<CASE>) as the patched object, with the small symbol map next to it.
+# Checks exit status, LIST and stderr of each case, and that every output
+# links with `ld -r` and has a sane symbol table and RELA sections.
+# Exit 0 pass, 1 fail, 4 skip.
+set -u
+top=${KLP_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+kb=${KLP_KBUILD:-$top/build/kbuild}
+[ -f "$kb/.config" ] || { echo "SKIP no build/kbuild/.config"; exit 4; }
+command -v aarch64-linux-gnu-gcc >/dev/null || { echo "SKIP no aarch64-linux-gnu-gcc"; exit 4; }
+[ -f /usr/include/gelf.h ] || { echo "SKIP no libelf-dev"; exit 4; }
+w=$(mktemp -d /tmp/klp-diff-test.XXXXXX)
+trap 'rm -rf "$w"' EXIT
+fails=0
+pass() { echo "PASS $*"; }
+fail() { echo "FAIL $*"; fails=$((fails + 1)); }
+
+make -s -C "$top/tools/klp-build" O="$w" >/dev/null || { echo "FAIL klp-diff does not build"; exit 1; }
+kd=$w/klp-diff
+t=$top/tools/klp-build/tests
+cd "$w" || exit 1
+
+build() { aarch64-linux-gnu-gcc -O2 -ffunction-sections -fdata-sections \
+	-fno-asynchronous-unwind-tables -c "$t/fixture.c" -o "$2" $1; }
+build "" orig.o || { echo "FAIL fixture does not build"; exit 1; }
+
+# run CASE: diff orig.o against -DV_CASE; sets rc, list, err
+run() {
+	build "-DV_$1" "p_$1.o" || { rc=255; list=; err=; return; }
+	"$kd" -m "$t/fixture.map" -O vmlinux -i 7 orig.o "p_$1.o" \
+		"o_$1.o" "l_$1" 2> "e_$1"
+	rc=$?
+	list=$(cat "l_$1" 2>/dev/null)
+	err=$(cat "e_$1")
+}
+
+# sane OUT: links with ld -r, locals before globals, RELA links right
+sane() {
+	local o=$1 why
+	aarch64-linux-gnu-ld -r -o "$o.ld.o" "$o" 2> "$o.ld.err" ||
+		{ echo "ld -r: $(head -1 "$o.ld.err")"; return 1; }
+	why=$(readelf -SsW "$o" | awk '
+		/^ *\[ *[0-9]+\]/ { sub(/^ *\[ */, ""); sub(/\]/, "");
+			sec[$1] = $2; type[$1] = $3; link[$1] = $(NF - 2); info[$1] = $(NF - 1);
+			if ($2 == ".symtab") { symtab = $1; firstg = $(NF - 1) } }
+		/^ *[0-9]+: / { n = $1 + 0; if ($5 == "LOCAL" && n >= firstg) bad = "local " $8 " after first global";
+			if ($5 != "LOCAL" && n < firstg) bad = "global " $8 " before sh_info";
+			if ($7 == "UND" && $5 == "LOCAL" && n) bad = "undefined local " $8 }
+		END { for (i in type) if (type[i] == "RELA" && (link[i] != symtab || !(info[i] in sec)))
+				bad = sec[i] " has sh_link " link[i] " sh_info " info[i];
+			print bad }')
+	[ -z "$why" ] || { echo "$why"; return 1; }
+}
+
+expect() { # NAME RC [LIST-REGEX...] -- check rc and LIST lines
+	local name=$1 want=$2 re why
+	shift 2
+	if [ "$rc" != "$want" ]; then
+		fail "$name: exit $rc, want $want: $err"
+		return
+	fi
+	for re in "$@"; do
+		grep -Eq "^$re\$" <<< "$list" ||
+			{ fail "$name: no LIST line /$re/ in: $(tr '\n' ';' <<< "$list")"; return; }
+	done
+	if [ "$want" = 0 ]; then
+		why=$(sane "o_$name.o") || { fail "$name: OUT.o: $why"; return; }
+	fi
+	pass "$name"
+}
+
+run BASE
+expect BASE 3
+run SHIFT
+expect SHIFT 3
+
+run FUNC
+expect FUNC 0 "func compute 0 __klp_new7_compute" "ref table 0"
+if [ "$rc" = 0 ] && ! readelf -rW o_FUNC.o | grep -q "__bug_table"; then
+	fail "FUNC: __bug_table entry of compute() not kept"
+elif [ "$rc" = 0 ]; then
+	pass "FUNC: __bug_table entry kept"
+fi
+
+run NEW
+expect NEW 0 "func compute 0 __klp_new7_compute" "new new_helper" "data extra"
+if [ "$rc" = 0 ] && readelf -sW o_NEW.o | grep -Eq "UND (new_helper|extra)$"; then
+	fail "NEW: new symbols are referenced instead of included"
+fi
+
+run STRING
+expect STRING 0 "func say 0 __klp_new7_say"
+if [ "$rc" = 0 ] && ! strings o_STRING.o | grep -q "hello, patched world"; then
+	fail "STRING: new string literal not in OUT.o"
+fi
+
+run LOCAL
+expect LOCAL 0 "func tick 0 __klp_new7_tick" "ref calls.0 0" "new tock"
+if [ "$rc" = 0 ] && ! readelf -rW o_LOCAL.o | awk '/rela.text.tick/ { t = 1; next } /^Reloc/ { t = 0 } t' |
+	grep -q " calls\.0 + 0"; then
+	fail "LOCAL: tick() does not use the original calls.0"
+fi
+
+run CLONE
+expect CLONE 0 "func scale\.constprop\.0 2 __klp_new7_scale_constprop_0"
+
+run DATA
+expect DATA 1
+grep -q "^klp-diff: fixture.c: 'table': changed data" <<< "$err" ||
+	fail "DATA: message: $err"
+
+run INIT
+expect INIT 1
+grep -q "^klp-diff: fixture.c: 'fixture_init': changed __init code" <<< "$err" ||
+	fail "INIT: message: $err"
+
+"$kd" -m "$t/fixture.map" -O vmlinux orig.o orig.o x.o x.list 2> /dev/null
+[ $? = 2 ] && pass "usage: exit 2" || fail "usage: missing -i does not exit 2"
+
+[ "$fails" = 0 ] || { echo "$fails failure(s)"; exit 1; }
+exit 0

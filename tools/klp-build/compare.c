@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * klp-diff: decide which functions changed and refuse changes that cannot
+ * be live patched.
+ *
+ * A function or object is compared with its correlated original byte by
+ * byte and relocation by relocation.  Relocations are equal when they have
+ * the same offset, type and target, where a target is named by the
+ * correlated symbol plus offset, and a target in a string or constant pool
+ * by the bytes it points to (pool offsets move when other strings change).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "klp-diff.h"
+
+static bool prefixed(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+bool kd_skip_section(const char *name)
+{
+	static const char * const skip[] = {
+		".discard", ".modinfo", "__ksymtab", ".export_symbol",
+		".comment", ".note", ".eh_frame", ".debug", ".BTF",
+		".llvm", ".gnu", "__kcrctab", ".klp.",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(skip); i++)
+		if (prefixed(name, skip[i]))
+			return true;
+	return false;
+}
+
+const char *kd_section_refusal(const char *name)
+{
+	static const char * const noinstr[] = {
+		".noinstr.text", ".entry.text", ".idmap.text", ".hyp",
+		".kprobes.text", ".head.text", ".cpuidle.text",
+		".text.hot.noinstr",
+	};
+	size_t i;
+
+	if (prefixed(name, ".init."))
+		return "changed __init code";
+	if (prefixed(name, ".exit."))
+		return "changed __exit code";
+	for (i = 0; i < ARRAY_SIZE(noinstr); i++)
+		if (prefixed(name, noinstr[i]))
+			return "changed noinstr/entry code cannot be patched";
+	return NULL;
+}
+
+void kd_problem(struct kdiff *d, const struct kelf *k, const char *name,
+		const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "klp-diff: %s: '%s': ", k->file, name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	d->errors++;
+}
+
+static bool is_pool(const struct ksec *sec)
+{
+	return (sec->sh.sh_flags & SHF_MERGE) ||
+	       prefixed(sec->name, ".rodata.str") ||
+	       prefixed(sec->name, ".rodata.cst");
+}
+
+/* Compare the bytes at two places of merged string or constant pools. */
+static bool pool_equal(const struct ktarget *a, const struct ktarget *b)
+{
+	const struct ksec *sa = a->sec, *sb = b->sec;
+	uint64_t n;
+
+	if (!sa->data || !sb->data || a->off < 0 || b->off < 0 ||
+	    (uint64_t)a->off >= sa->sh.sh_size ||
+	    (uint64_t)b->off >= sb->sh.sh_size)
+		return a->off == b->off && sa->sh.sh_size == sb->sh.sh_size;
+	if (sa->sh.sh_flags & SHF_STRINGS) {
+		const char *x = (const char *)sa->data + a->off;
+		const char *y = (const char *)sb->data + b->off;
+		size_t lx = strnlen(x, sa->sh.sh_size - a->off);
+		size_t ly = strnlen(y, sb->sh.sh_size - b->off);
+
+		return lx == ly && !memcmp(x, y, lx);
+	}
+	n = sa->sh.sh_entsize ? sa->sh.sh_entsize : 1;
+	if (a->off + n > sa->sh.sh_size || b->off + n > sb->sh.sh_size)
+		return false;
+	return !memcmp(sa->data + a->off, sb->data + b->off, n);
+}
+
+/* A defined label (not a function or object) is a place in its section. */
+static void unlabel(const struct ktarget *in, struct ktarget *out)
+{
+	*out = *in;
+	if (in->sym && in->sym->sec && !kelf_is_func_or_object(in->sym)) {
+		out->off += in->sym->s.st_value;
+		out->sym = NULL;
+	}
+}
+
+/* Two targets: @pa of the patched object, @pb of the original. */
+static bool target_equal(const struct ktarget *pa, const struct ktarget *pb)
+{
+	struct ktarget ta, tb, *a = &ta, *b = &tb;
+
+	unlabel(pa, &ta);
+	unlabel(pb, &tb);
+	if (a->sym && b->sym) {
+		if (a->off != b->off)
+			return false;
+		if (a->sym->sec && a->sym->twin)
+			return a->sym->twin == b->sym;
+		return !a->sym->sec && !b->sym->sec &&
+		       !strcmp(a->sym->name, b->sym->name);
+	}
+	if (a->sym || b->sym || !a->sec || !b->sec)
+		return false;
+	if (is_pool(a->sec) && is_pool(b->sec))
+		return pool_equal(a, b);
+	if (strcmp(a->sec->name, b->sec->name) || a->off != b->off ||
+	    a->sec->sh.sh_size != b->sec->sh.sh_size)
+		return false;
+	return !a->sec->data || !b->sec->data ||
+	       !memcmp(a->sec->data, b->sec->data, a->sec->sh.sh_size);
+}
+
+/*
+ * Compare @p (patched) with @o (original).  Return -1 if equal, else the
+ * first offset that differs, with @what saying why.
+ */
+static int64_t sym_diff(const struct ksym *p, const struct ksym *o,
+			const char **what)
+{
+	uint64_t size = p->s.st_size, i;
+	struct krela *rp, *ro;
+	size_t np, no;
+
+	*what = "bytes";
+	if (p->s.st_size != o->s.st_size) {
+		*what = "size";
+		return p->s.st_size < o->s.st_size ? p->s.st_size :
+						      o->s.st_size;
+	}
+	if (p->sec->data && o->sec->data) {
+		const unsigned char *a = p->sec->data + p->s.st_value;
+		const unsigned char *b = o->sec->data + o->s.st_value;
+
+		for (i = 0; i < size; i++)
+			if (a[i] != b[i])
+				return i;
+	} else if (!p->sec->data != !o->sec->data) {
+		return 0;
+	}
+	*what = "relocation";
+	rp = kelf_relas_in(p->sec, p->s.st_value, p->s.st_value + size, &np);
+	ro = kelf_relas_in(o->sec, o->s.st_value, o->s.st_value + size, &no);
+	for (i = 0; i < np && i < no; i++) {
+		struct ktarget ta, tb;
+
+		if (rp[i].off - p->s.st_value != ro[i].off - o->s.st_value ||
+		    rp[i].type != ro[i].type)
+			return rp[i].off - p->s.st_value;
+		kelf_resolve(&rp[i], &ta);
+		kelf_resolve(&ro[i], &tb);
+		if (!target_equal(&ta, &tb))
+			return rp[i].off - p->s.st_value;
+	}
+	if (np != no)
+		return (i < np ? rp[i].off - p->s.st_value :
+				 ro[i].off - o->s.st_value);
+	return -1;
+}
+
+/* The part of a section name that does not come from the symbol name. */
+static size_t sec_kind_len(const struct ksym *s)
+{
+	size_t ln = strlen(s->sec->name), ls = strlen(s->name);
+
+	if (ln > ls + 1 && s->sec->name[ln - ls - 1] == '.' &&
+	    !strcmp(s->sec->name + ln - ls, s->name))
+		return ln - ls - 1;
+	return ln;
+}
+
+static bool data_moved(const struct ksym *p, const struct ksym *o)
+{
+	size_t lp = sec_kind_len(p), lo = sec_kind_len(o);
+	uint64_t mask = SHF_WRITE | SHF_ALLOC | SHF_EXECINSTR;
+
+	return lp != lo || strncmp(p->sec->name, o->sec->name, lp) ||
+	       p->sec->sh.sh_type != o->sec->sh.sh_type ||
+	       (p->sec->sh.sh_flags & mask) != (o->sec->sh.sh_flags & mask);
+}
+
+static void compare_func(struct kdiff *d, struct ksym *p)
+{
+	const char *what, *refusal;
+	int64_t off;
+
+	if (!p->twin) {
+		p->status = KD_NEW;
+		if (d->verbose)
+			err_msg("%s: '%s': new function", d->patched->file,
+				p->name);
+		return;
+	}
+	off = sym_diff(p, p->twin, &what);
+	p->status = off < 0 ? KD_SAME : KD_CHANGED;
+	if (off < 0)
+		return;
+	refusal = kd_section_refusal(p->sec->name);
+	if (!refusal)
+		refusal = kd_section_refusal(p->twin->sec->name);
+	if (refusal) {
+		kd_problem(d, d->patched, p->name, "%s", refusal);
+		return;
+	}
+	if (d->first)
+		fprintf(stderr, "klp-diff: %s: '%s': first change at +0x%llx (%s)\n",
+			d->patched->file, p->name, (unsigned long long)off,
+			what);
+	if (d->verbose)
+		err_msg("%s: '%s': changed function", d->patched->file,
+			p->name);
+}
+
+static void compare_data(struct kdiff *d, struct ksym *p)
+{
+	const char *what;
+
+	if (!p->twin) {
+		p->status = KD_NEW;
+		if (d->verbose)
+			err_msg("%s: '%s': new data", d->patched->file,
+				p->name);
+		return;
+	}
+	if (!data_moved(p, p->twin) && sym_diff(p, p->twin, &what) < 0) {
+		p->status = KD_SAME;
+		return;
+	}
+	p->status = KD_CHANGED;
+	kd_problem(d, d->patched, p->name,
+		   "changed data (initializer, size or section of existing data); keep data unchanged and use shadow variables");
+}
+
+/* foo.cold / foo.cold.N is part of foo: they change together. */
+static void couple_cold(struct kdiff *d)
+{
+	struct kelf *k = d->patched;
+	size_t i, j;
+
+	for (i = 0; i < k->nsyms; i++) {
+		struct ksym *c = &k->syms[i];
+		const char *dot = strstr(c->name, ".cold");
+		size_t len;
+
+		if (!dot || GELF_ST_TYPE(c->s.st_info) != STT_FUNC ||
+		    !c->sec)
+			continue;
+		c->cold = true;
+		len = dot - c->name;
+		for (j = 0; j < k->nsyms; j++) {
+			struct ksym *f = &k->syms[j];
+
+			if (f == c || GELF_ST_TYPE(f->s.st_info) != STT_FUNC ||
+			    strncmp(f->name, c->name, len) || f->name[len])
+				continue;
+			if (c->status == KD_CHANGED || c->status == KD_NEW)
+				f->status = f->twin ? KD_CHANGED : KD_NEW;
+			if (f->status == KD_CHANGED || f->status == KD_NEW)
+				c->status = c->twin ? KD_CHANGED : KD_NEW;
+		}
+	}
+}
+
+void kd_compare(struct kdiff *d)
+{
+	struct kelf *k = d->patched;
+	size_t i;
+
+	for (i = 0; i < k->nsyms; i++) {
+		struct ksym *p = &k->syms[i];
+
+		if (!kelf_is_func_or_object(p) || kd_skip_section(p->sec->name))
+			continue;
+		if (GELF_ST_TYPE(p->s.st_info) == STT_FUNC)
+			compare_func(d, p);
+		else
+			compare_data(d, p);
+	}
+	couple_cold(d);
+}

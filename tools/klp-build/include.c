@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * klp-diff: choose what goes into the output object.
+ *
+ * Changed and new functions, new data and callbacks are the roots; then
+ * whatever they reference that the running kernel does not have (new
+ * symbols, anonymous strings and constants) is added until nothing more
+ * is needed.  Everything else is referenced by name.
+ */
+#include <string.h>
+
+#include "klp-diff.h"
+
+#define CALLBACK_PREFIX	".discard.klp_callback."
+
+bool kd_include_sec(struct ksec *sec)
+{
+	size_t i;
+
+	if (sec->include)
+		return false;
+	sec->include = true;
+	if (sec->sh.sh_flags & SHF_EXECINSTR)
+		for (i = 0; i < sec->nsyms; i++)
+			sec->syms[i]->include = true;
+	return true;
+}
+
+static bool include_sym(struct ksym *s)
+{
+	bool added = !s->include;
+
+	s->include = true;
+	return kd_include_sec(s->sec) || added;
+}
+
+bool kd_need_target(struct kdiff *d, const struct krela *r)
+{
+	struct ktarget t;
+
+	kelf_resolve(r, &t);
+	if (!t.sec || kd_skip_section(t.sec->name))
+		return false;
+	if (!t.sym)
+		return kd_include_sec(t.sec);
+	if (t.sym->include || t.sym->twin)
+		return false;
+	if (!kelf_is_func_or_object(t.sym))
+		return kd_include_sec(t.sec);
+	if (d->verbose)
+		err_msg("%s: '%s': included, referenced by new code",
+			d->patched->file, t.sym->name);
+	return include_sym(t.sym);
+}
+
+static bool close_over(struct kdiff *d)
+{
+	struct kelf *k = d->patched;
+	bool more = false;
+	size_t i, j;
+
+	for (i = 1; i < k->nsecs; i++) {
+		struct ksec *sec = &k->secs[i];
+
+		if (!sec->include || !sec->rela)
+			continue;
+		for (j = 0; j < sec->rela->nrelas; j++)
+			more |= kd_need_target(d, &sec->rela->relas[j]);
+	}
+	return more;
+}
+
+static void find_callbacks(struct kdiff *d)
+{
+	struct kelf *k = d->patched;
+	size_t i, j;
+
+	for (i = 1; i < k->nsecs; i++) {
+		struct ksec *sec = &k->secs[i];
+		size_t plen = strlen(CALLBACK_PREFIX);
+
+		if (sec->sh.sh_type != SHT_RELA ||
+		    strncmp(sec->base->name, CALLBACK_PREFIX, plen))
+			continue;
+		for (j = 0; j < sec->nrelas; j++) {
+			struct ktarget t;
+
+			kelf_resolve(&sec->relas[j], &t);
+			if (!t.sym || !t.sym->sec || t.off ||
+			    GELF_ST_TYPE(t.sym->s.st_info) != STT_FUNC) {
+				kd_problem(d, k, sec->base->name,
+					   "callback is not a function of this file");
+				continue;
+			}
+			t.sym->callback = sec->base->name + plen;
+			t.sym->alias = true;
+			include_sym(t.sym);
+			if (d->verbose)
+				err_msg("%s: '%s': %s callback", k->file,
+					t.sym->name, t.sym->callback);
+		}
+	}
+}
+
+bool kd_include(struct kdiff *d)
+{
+	struct kelf *k = d->patched;
+	bool useful = false;
+	size_t i;
+
+	for (i = 0; i < k->nsyms; i++) {
+		struct ksym *s = &k->syms[i];
+		bool global = GELF_ST_BIND(s->s.st_info) != STB_LOCAL;
+
+		if (s->status == KD_CHANGED) {
+			include_sym(s);
+			if (GELF_ST_TYPE(s->s.st_info) == STT_FUNC && !s->cold) {
+				s->alias = true;
+				useful = true;
+			}
+		} else if (s->status == KD_NEW &&
+			   !kd_section_refusal(s->sec->name)) {
+			include_sym(s);
+			useful |= global;
+		}
+	}
+	find_callbacks(d);
+	for (i = 0; i < k->nsyms; i++)
+		useful |= !!k->syms[i].callback;
+	do {
+		while (close_over(d))
+			;
+	} while (kd_special(d));
+	return useful;
+}

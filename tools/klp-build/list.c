@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * klp-diff: the LIST file, which tells the driver what to put into the
+ * livepatch module (klp_funcs, KLP_SYMPOS annotations, callbacks), and
+ * the symbol positions it needs.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "klp-diff.h"
+
+const char *kd_alias_name(const struct kdiff *d, const struct ksym *s)
+{
+	static char buf[512];
+	const char *name = kd_ref_name(s);
+	size_t n, i;
+
+	n = snprintf(buf, sizeof(buf), "__klp_new%lu_%s", d->id, name);
+	if (n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	for (i = strlen("__klp_new"); i < n; i++)
+		if (!isalnum((unsigned char)buf[i]) && buf[i] != '_')
+			buf[i] = '_';
+	return buf;
+}
+
+/*
+ * Position of original symbol @s among the core definitions of its name
+ * in the object, counted as klp-convert counts, or 0 when it is unique.
+ * Return -1 after a message when it cannot be found or told apart.
+ */
+static long sympos(struct kdiff *d, const struct ksym *s)
+{
+	bool local = GELF_ST_BIND(s->s.st_info) == STB_LOCAL;
+	struct klp_cand *c;
+	size_t n, i, found = 0;
+	long pos = -1;
+
+	n = klp_map_lookup(&d->map, s->name, d->objname, &c);
+	for (i = 0; i < n; i++) {
+		if (!c[i].sym->core)
+			continue;
+		if (local ? strcmp(c[i].sym->file, s->file) :
+			    !isupper((unsigned char)c[i].sym->type))
+			continue;
+		found++;
+		pos = c[i].count == 1 ? 0 : (long)c[i].pos;
+	}
+	free(c);
+	if (found == 1)
+		return pos;
+	if (!found)
+		kd_problem(d, d->orig, s->name,
+			   "'%s' not found in %s of the symbol map", s->name,
+			   d->objname);
+	else
+		kd_problem(d, d->orig, s->name,
+			   "ambiguous correlation (%zu definitions in %s of the symbol map from %s)",
+			   found, d->objname, s->file);
+	return -1;
+}
+
+int kd_write_list(struct kdiff *d, const char *path)
+{
+	struct kelf *k = d->patched;
+	int errors = d->errors;
+	FILE *f;
+	size_t i;
+	long pos;
+
+	f = fopen(path, "w");
+	if (!f) {
+		err_msg("%s: cannot create", path);
+		return -1;
+	}
+	for (i = 0; i < k->nsyms; i++) {
+		struct ksym *s = &k->syms[i];
+
+		if (s->status != KD_CHANGED || !s->alias)
+			continue;
+		pos = sympos(d, s->twin);
+		if (pos >= 0)
+			fprintf(f, "func %s %ld %s\n", s->twin->name, pos,
+				kd_alias_name(d, s));
+	}
+	for (i = 0; i < k->nsyms; i++) {
+		struct ksym *s = &k->syms[i];
+
+		if (s->status == KD_NEW && s->include)
+			fprintf(f, "%s %s\n",
+				GELF_ST_TYPE(s->s.st_info) == STT_FUNC ?
+				"new" : "data", s->name);
+	}
+	for (i = 0; i < d->nrefs; i++) {
+		if (!d->refs[i].orig)
+			continue;
+		pos = sympos(d, d->refs[i].orig);
+		if (pos >= 0)
+			fprintf(f, "ref %s %ld\n", d->refs[i].name, pos);
+	}
+	for (i = 0; i < k->nsyms; i++) {
+		struct ksym *s = &k->syms[i];
+
+		if (s->callback)
+			fprintf(f, "callback %s %s\n", s->callback,
+				kd_alias_name(d, s));
+	}
+	if (fclose(f) || d->errors != errors) {
+		if (d->errors == errors)
+			err_msg("%s: write error", path);
+		unlink(path);
+		return -1;
+	}
+	return 0;
+}
