@@ -1,0 +1,46 @@
+#!/bin/bash
+# shadow_fork: copy_creds() (fork path, kernel/cred.c) attaches a shadow
+# variable to the new task holding the forking tgid; exit_creds() (when the
+# task is released) frees it; proc_pid_status() (fs/proc/array.c) prints
+#   KlpbForkShadow:<TAB><forking tgid> <number of live shadows>
+# Checks: a task forked now carries the shadow, with its parent's pid;
+# forking 4 long-lived tasks adds >= 4 live shadows; once they exit and are
+# reaped, the count comes back down (bounded poll: the release is
+# asynchronous, after an RCU grace period).
+set -u
+WAIT=${KLPB_WAIT:-60}
+
+# status_of_new_task: /proc/self/status of a freshly forked cat
+shadow_line() { cat /proc/self/status | sed -n 's/^KlpbForkShadow:\t//p'; }
+st=$(cat /proc/self/status)
+sh=$(sed -n 's/^KlpbForkShadow:\t//p' <<< "$st")
+ppid=$(sed -n 's/^PPid:\t//p' <<< "$st")
+[ -n "$sh" ] || { echo "no KlpbForkShadow line in /proc/self/status"; exit 1; }
+parent=${sh% *} base=${sh#* }
+echo "shadow: parent $parent (PPid $ppid), live $base"
+[ "$parent" = "$ppid" ] || { echo "shadow holds $parent, expected the parent $ppid"; exit 1; }
+
+pids=()
+for i in 1 2 3 4; do sleep 100000 & pids+=($!); done
+sh=$(shadow_line)
+now=${sh#* }
+echo "with 4 more tasks: live $now"
+if [ -z "$sh" ] || [ "$now" -lt $((base + 4)) ]; then
+	kill "${pids[@]}"; wait
+	echo "expected at least $((base + 4)) live shadows"
+	exit 1
+fi
+kill "${pids[@]}"
+wait 2>/dev/null
+end=$((SECONDS + WAIT))
+while :; do
+	sh=$(shadow_line)
+	now=${sh#* }
+	[ -n "$sh" ] && [ "$now" -le "$base" ] && break
+	if [ "$SECONDS" -ge "$end" ]; then
+		echo "live shadows still $now after ${WAIT}s (expected <= $base): not freed on exit"
+		exit 1
+	fi
+	sleep 0.2
+done
+echo "after the tasks exited: live $now"
