@@ -14,7 +14,7 @@ set -euo pipefail
 KLP_TAG=kernel
 . "$(dirname "$0")/lib.sh"
 
-OVERLAY_DIRS=(arch include kernel samples tools Documentation)
+OVERLAY_DIRS=(arch include kernel samples scripts tools Documentation)
 PATCHES_DIR=$KLP_TOP/patches
 SERIES=$PATCHES_DIR/series
 
