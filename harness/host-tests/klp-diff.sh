@@ -106,6 +106,41 @@ fi
 run CLONE
 expect CLONE 0 "func scale\.constprop\.0 2 __klp_new7_scale_constprop_0"
 
+# relocations of the OUT.o section $2 (e.g. .text.rm_get) of object $1
+relas_of() {
+	aarch64-linux-gnu-readelf -rW "$1" | awk -v s="'.rela$2'" '
+		/^Relocation section/ { t = index($0, s) > 0; next }
+		t && /^[0-9a-f]+ /'
+}
+
+# A new variable next to an existing one in a shared, named data section:
+# rm_get() must use the copy of rm_new in OUT.o and the original rm_old.
+run RM
+expect RM 0 "func rm_get 0 __klp_new7_rm_get" "data rm_new" "ref rm_old 0"
+if [ "$rc" = 0 ]; then
+	r=$(relas_of o_RM.o .text.rm_get)
+	syms=$(aarch64-linux-gnu-readelf -sW o_RM.o)
+	rm_sec=$(aarch64-linux-gnu-readelf -SW o_RM.o | grep -F " .data..read_mostly ")
+	if ! grep -Eq "UND rm_old$" <<< "$syms" ||
+	   [ "$(grep -c " rm_old + 0$" <<< "$r")" != 2 ]; then
+		fail "RM: rm_get() does not use the original rm_old: $r"
+	elif ! grep -Eq "OBJECT +LOCAL +DEFAULT +[0-9]+ rm_new$" <<< "$syms"; then
+		fail "RM: rm_new is not defined in OUT.o"
+	elif [ "$(grep -c " rm_new + 0$" <<< "$r")" != 3 ]; then
+		fail "RM: rm_get() does not use the included rm_new: $r"
+	elif [ "$((16#$(awk '{ print $(NF - 5) }' <<< "$rm_sec")))" != 4 ]; then
+		fail "RM: .data..read_mostly of OUT.o is not just rm_new: $rm_sec"
+	else
+		pass "RM: rm_new included, rm_old referenced"
+	fi
+fi
+
+# An anonymous piece of a shared data section cannot be told apart
+run RMGAP
+expect RMGAP 1
+grep -qx "klp-diff: fixture.c: '.data..read_mostly+0x8': reference into a shared data section that no symbol covers" <<< "$err" ||
+	fail "RMGAP: message: $err"
+
 run DATA
 expect DATA 1
 grep -q "^klp-diff: fixture.c: 'table': changed data" <<< "$err" ||

@@ -103,6 +103,45 @@ int tock(void)
 }
 #endif
 
+/*
+ * Variables sharing one explicitly named section (as __read_mostly does):
+ * the assembler turns references to them into section symbol + offset.
+ */
+#define RM __attribute__((section(".data..read_mostly")))
+
+#ifdef V_RM
+static int rm_new RM = 3;
+#endif
+static int rm_old RM = 5;
+
+int rm_get(int v)
+{
+#ifdef V_RM
+	rm_new += v;
+	return rm_old + rm_new;
+#else
+	return rm_old + v;
+#endif
+}
+
+int rm_keep(void)
+{
+#ifdef V_RMGAP
+	long *p;
+
+	/* a local label: the reference is the section symbol + 8 */
+	asm(".pushsection .data..read_mostly, \"aw\"\n"
+	    ".balign 8\n"
+	    "1: .quad 7\n"
+	    ".popsection\n"
+	    "adrp %0, 1b\n"
+	    "add %0, %0, :lo12:1b" : "=r" (p));
+	return rm_old + *p;
+#else
+	return rm_old;
+#endif
+}
+
 __attribute__((section(".init.text"))) int fixture_init(void)
 {
 #ifdef V_INIT
