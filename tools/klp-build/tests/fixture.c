@@ -129,7 +129,7 @@ int rm_keep(void)
 #ifdef V_RMGAP
 	long *p;
 
-	/* a local label: the reference is the section symbol + 8 */
+	/* a local label: the reference is the section symbol + offset */
 	asm(".pushsection .data..read_mostly, \"aw\"\n"
 	    ".balign 8\n"
 	    "1: .quad 7\n"
