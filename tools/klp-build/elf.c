@@ -132,6 +132,28 @@ static int read_relas(struct kelf *k, struct ksec *sec)
 	return 0;
 }
 
+/*
+ * A data section whose variables did not get a section of their own, as
+ * with __read_mostly, __section(...) or DEFINE_PER_CPU: not a string or
+ * constant pool, and not the one section named after its only variable.
+ */
+static bool is_shared(const struct ksec *sec)
+{
+	size_t ln = strlen(sec->name), ls;
+
+	if (!(sec->sh.sh_flags & SHF_ALLOC) ||
+	    (sec->sh.sh_flags & (SHF_EXECINSTR | SHF_MERGE)) ||
+	    !strncmp(sec->name, ".rodata.str", strlen(".rodata.str")) ||
+	    !strncmp(sec->name, ".rodata.cst", strlen(".rodata.cst")) ||
+	    !sec->nsyms)
+		return false;
+	if (sec->nsyms > 1)
+		return true;
+	ls = strlen(sec->syms[0]->name);
+	return ln <= ls + 1 || sec->name[ln - ls - 1] != '.' ||
+	       strcmp(sec->name + ln - ls, sec->syms[0]->name);
+}
+
 /* Attach each function and object to its section, sorted by address. */
 static void index_symbols(struct kelf *k)
 {
@@ -146,9 +168,11 @@ static void index_symbols(struct kelf *k)
 					sizeof(*s->sec->syms));
 		s->sec->syms[s->sec->nsyms++] = s;
 	}
-	for (i = 1; i < k->nsecs; i++)
+	for (i = 1; i < k->nsecs; i++) {
 		qsort(k->secs[i].syms, k->secs[i].nsyms,
 		      sizeof(*k->secs[i].syms), sym_addr_cmp);
+		k->secs[i].shared = is_shared(&k->secs[i]);
+	}
 }
 
 struct kelf *kelf_open(const char *path)
@@ -249,11 +273,16 @@ void kelf_resolve(const struct krela *r, struct ktarget *t)
 			t->sym = c;
 			break;
 		}
-		if (t->off == end && !t->sym)
+		if (t->off == end && !t->sym && !sec->shared)
 			t->sym = c;
 	}
 	if (t->sym)
 		t->off -= t->sym->s.st_value;
+}
+
+bool kelf_uncovered(const struct ktarget *t)
+{
+	return t->sec && t->sec->shared && !t->sym;
 }
 
 struct krela *kelf_relas_in(const struct ksec *sec, uint64_t start,

@@ -7,6 +7,8 @@
  * symbols, anonymous strings and constants) is added until nothing more
  * is needed.  Everything else is referenced by name.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "klp-diff.h"
@@ -39,7 +41,7 @@ bool kd_need_target(struct kdiff *d, const struct krela *r)
 	struct ktarget t;
 
 	kelf_resolve(r, &t);
-	if (!t.sec || kd_skip_section(t.sec->name))
+	if (!t.sec || kd_skip_section(t.sec->name) || kelf_uncovered(&t))
 		return false;
 	if (!t.sym)
 		return kd_include_sec(t.sec);
@@ -51,6 +53,22 @@ bool kd_need_target(struct kdiff *d, const struct krela *r)
 		err_msg("%s: '%s': included, referenced by new code",
 			d->patched->file, t.sym->name);
 	return include_sym(t.sym);
+}
+
+bool kd_rela_copied(const struct ksec *sec, const struct krela *r)
+{
+	size_t i;
+
+	if (!sec->shared)
+		return true;
+	for (i = 0; i < sec->nsyms; i++) {
+		const struct ksym *s = sec->syms[i];
+
+		if (s->include && r->off >= s->s.st_value &&
+		    r->off < s->s.st_value + s->s.st_size)
+			return true;
+	}
+	return false;
 }
 
 static bool close_over(struct kdiff *d)
@@ -65,7 +83,9 @@ static bool close_over(struct kdiff *d)
 		if (!sec->include || !sec->rela)
 			continue;
 		for (j = 0; j < sec->rela->nrelas; j++)
-			more |= kd_need_target(d, &sec->rela->relas[j]);
+			if (kd_rela_copied(sec, &sec->rela->relas[j]))
+				more |= kd_need_target(d,
+						       &sec->rela->relas[j]);
 	}
 	return more;
 }
@@ -102,11 +122,49 @@ static void find_callbacks(struct kdiff *d)
 	}
 }
 
+/*
+ * Refuse each place of a shared data section that the @n relocations @r of
+ * @sec need.
+ */
+static void refuse_uncovered(struct kdiff *d, const struct ksec *sec,
+			     const struct krela *r, size_t n,
+			     struct ktarget **seen, size_t *nseen)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		struct ktarget t;
+		char *place;
+		size_t len;
+
+		if (!kd_rela_copied(sec, &r[i]))
+			continue;
+		kelf_resolve(&r[i], &t);
+		if (!kelf_uncovered(&t))
+			continue;
+		for (j = 0; j < *nseen; j++)
+			if ((*seen)[j].sec == t.sec && (*seen)[j].off == t.off)
+				break;
+		if (j < *nseen)
+			continue;
+		*seen = xrealloc(*seen, (*nseen + 1) * sizeof(**seen));
+		(*seen)[(*nseen)++] = t;
+		len = strlen(t.sec->name) + 24;
+		place = xmalloc(len);
+		snprintf(place, len, "%s+0x%llx", t.sec->name,
+			 (unsigned long long)t.off);
+		kd_problem(d, d->patched, place,
+			   "reference into a shared data section that no symbol covers");
+		free(place);
+	}
+}
+
 bool kd_include(struct kdiff *d)
 {
 	struct kelf *k = d->patched;
+	struct ktarget *seen = NULL;
+	size_t i, n, nseen = 0;
 	bool useful = false;
-	size_t i;
 
 	for (i = 0; i < k->nsyms; i++) {
 		struct ksym *s = &k->syms[i];
@@ -131,5 +189,18 @@ bool kd_include(struct kdiff *d)
 		while (close_over(d))
 			;
 	} while (kd_special(d));
+	for (i = 1; i < k->nsecs; i++)
+		if (k->secs[i].include && k->secs[i].rela)
+			refuse_uncovered(d, &k->secs[i],
+					 k->secs[i].rela->relas,
+					 k->secs[i].rela->nrelas, &seen, &nseen);
+	for (i = 0; i < d->nspec; i++) {
+		struct kspecial *e = &d->spec[i];
+		struct krela *r = kelf_relas_in(e->sec, e->start,
+						e->start + e->size, &n);
+
+		refuse_uncovered(d, e->sec, r, n, &seen, &nseen);
+	}
+	free(seen);
 	return useful;
 }

@@ -55,6 +55,7 @@ struct ksec;
  * @callback: callback kind it is registered as, or NULL
  * @out: its index in the output symbol table (0: none yet)
  * @alias_out: index of its alias in the output symbol table
+ * @out_off: its offset in its output section
  */
 struct ksym {
 	char *name;
@@ -70,6 +71,7 @@ struct ksym {
 	const char *callback;
 	size_t out;
 	size_t alias_out;
+	uint64_t out_off;
 };
 
 /**
@@ -100,7 +102,12 @@ struct krela {
  * @syms: the function and object symbols it defines, by address
  * @nsyms: number of @syms
  * @include: it is copied into the output
+ * @shared: a data section holding variables that are not named after it
+ *	    (section attribute): places in it are only resolved to the
+ *	    variable containing them, and the output gets only the included
+ *	    variables, packed
  * @out: its index in the output (0: not written)
+ * @out_size: its size in the output
  * @outsym: index of its section symbol in the output symbol table
  */
 struct ksec {
@@ -116,7 +123,9 @@ struct ksec {
 	struct ksym **syms;
 	size_t nsyms;
 	bool include;
+	bool shared;
 	size_t out;
+	uint64_t out_size;
 	size_t outsym;
 };
 
@@ -233,7 +242,8 @@ void kelf_close(struct kelf *k);
  * @t: filled in
  *
  * A relocation against a section symbol is turned into one against the
- * function or object at that offset, when there is one.
+ * function or object at that offset, when there is one.  In a section
+ * that is not shared, a place just after an object also resolves to it.
  */
 void kelf_resolve(const struct krela *r, struct ktarget *t);
 
@@ -256,6 +266,15 @@ struct krela *kelf_relas_in(const struct ksec *sec, uint64_t start,
  * Return: true for a defined STT_FUNC or STT_OBJECT symbol.
  */
 bool kelf_is_func_or_object(const struct ksym *s);
+
+/**
+ * kelf_uncovered() - whether a target is a place of a shared section
+ *		      that no variable contains
+ * @t: the target
+ *
+ * Return: true if @t cannot be told apart from other variables.
+ */
+bool kelf_uncovered(const struct ktarget *t);
 
 /* correlate.c */
 
@@ -324,6 +343,16 @@ bool kd_include(struct kdiff *d);
  * Return: true if something was newly included.
  */
 bool kd_need_target(struct kdiff *d, const struct krela *r);
+
+/**
+ * kd_rela_copied() - whether a relocation of an included section is copied
+ * @sec: the section
+ * @r: one of its relocations
+ *
+ * Return: false for the relocations of variables of a shared section that
+ * are not included.
+ */
+bool kd_rela_copied(const struct ksec *sec, const struct krela *r);
 
 /**
  * kd_include_sec() - copy a section into the output

@@ -109,7 +109,68 @@ static bool kept(const struct ksym *s)
 	if (!s->sec || !s->sec->include || type == STT_SECTION ||
 	    type == STT_FILE)
 		return false;
-	return s->include || (type != STT_FUNC && type != STT_OBJECT);
+	return s->include ||
+	       (!s->sec->shared && type != STT_FUNC && type != STT_OBJECT);
+}
+
+/* Offset in the output of offset @off of @sec (in an included variable). */
+static uint64_t out_place(const struct ksec *sec, uint64_t off)
+{
+	size_t i;
+
+	if (!sec->shared)
+		return off;
+	for (i = 0; i < sec->nsyms; i++) {
+		const struct ksym *s = sec->syms[i];
+
+		if (s->include && off >= s->s.st_value &&
+		    off < s->s.st_value + s->s.st_size)
+			return off - s->s.st_value + s->out_off;
+	}
+	return off;
+}
+
+/*
+ * Lay out the included variables of a shared section one after the other,
+ * each as aligned as its original place (at most the section's alignment),
+ * and copy their bytes.  Return the contents (NULL for SHT_NOBITS).
+ */
+static void *pack(struct ksec *sec)
+{
+	uint64_t off = 0, align;
+	const struct ksym *prev = NULL;
+	unsigned char *buf;
+	size_t i;
+
+	for (i = 0; i < sec->nsyms; i++) {
+		struct ksym *s = sec->syms[i];
+
+		if (!s->include)
+			continue;
+		if (prev && s->s.st_value == prev->s.st_value) {
+			s->out_off = prev->out_off;
+			continue;
+		}
+		align = sec->sh.sh_addralign ? sec->sh.sh_addralign : 1;
+		while (align > 1 && (s->s.st_value & (align - 1)))
+			align >>= 1;
+		off = (off + align - 1) & ~(align - 1);
+		s->out_off = off;
+		off += s->s.st_size;
+		prev = s;
+	}
+	sec->out_size = off;
+	if (!sec->data)
+		return NULL;
+	buf = xcalloc(1, off ? off : 1);
+	for (i = 0; i < sec->nsyms; i++) {
+		const struct ksym *s = sec->syms[i];
+
+		if (s->include)
+			memcpy(buf + s->out_off, sec->data + s->s.st_value,
+			       s->s.st_size);
+	}
+	return buf;
 }
 
 static void add_sections(struct out *o)
@@ -119,10 +180,16 @@ static void add_sections(struct out *o)
 
 	for (i = 1; i < k->nsecs; i++) {
 		struct ksec *sec = &k->secs[i];
+		void *data = sec->data;
 
 		if (!sec->include)
 			continue;
-		sec->out = add_sec(o, sec->name, &sec->sh, sec->data);
+		sec->out_size = sec->sh.sh_size;
+		if (sec->shared)
+			data = pack(sec);
+		sec->out = add_sec(o, sec->name, &sec->sh, data);
+		o->secs[sec->out].owned = sec->shared && data;
+		o->secs[sec->out].sh.sh_size = sec->out_size;
 		o->secs[sec->out].sh.sh_flags &= ~(uint64_t)SHF_LINK_ORDER;
 		o->secs[sec->out].sh.sh_link = 0;
 		o->secs[sec->out].sh.sh_info = 0;
@@ -148,7 +215,8 @@ static void add_symbols(struct out *o)
 		if (kept(s) && !new_global(s))
 			s->out = add_sym(o, s->name, STB_LOCAL,
 					 GELF_ST_TYPE(s->s.st_info),
-					 s->sec->out, s->s.st_value,
+					 s->sec->out,
+					 out_place(s->sec, s->s.st_value),
 					 s->s.st_size);
 	}
 	o->first_global = o->nsyms;
@@ -159,7 +227,8 @@ static void add_symbols(struct out *o)
 			s->out = add_sym(o, s->name,
 					 GELF_ST_BIND(s->s.st_info),
 					 GELF_ST_TYPE(s->s.st_info),
-					 s->sec->out, s->s.st_value,
+					 s->sec->out,
+					 out_place(s->sec, s->s.st_value),
 					 s->s.st_size);
 		if (s->alias && s->include)
 			s->alias_out = add_sym(o, kd_alias_name(d, s),
@@ -200,6 +269,10 @@ static size_t convert_rela(struct out *o, const struct krela *r,
 	if (!t.sec)
 		return ref(o, s->name, NULL,
 			   GELF_ST_BIND(s->s.st_info) == STB_WEAK);
+	if (t.sec->shared && t.sym && kept(t.sym)) {
+		*addend = t.off;
+		return t.sym->out;
+	}
 	if (GELF_ST_TYPE(s->s.st_info) == STT_SECTION &&
 	    (!t.sym || kept(t.sym)))
 		return s->sec->outsym;
@@ -238,10 +311,13 @@ static void convert_relas(struct out *o)
 		for (j = 0; j < sec->rela->nrelas; j++) {
 			struct krela *r = &sec->rela->relas[j];
 			int64_t addend;
-			size_t sym = convert_rela(o, r, &addend);
+			size_t sym;
 
-			add_rela(&o->secs[sec->out], r->off, sym, r->type,
-				 addend);
+			if (!kd_rela_copied(sec, r))
+				continue;
+			sym = convert_rela(o, r, &addend);
+			add_rela(&o->secs[sec->out], out_place(sec, r->off),
+				 sym, r->type, addend);
 		}
 	}
 }
