@@ -26,7 +26,11 @@
 # Both runs must exit 0 and write the .ko (modinfo livepatch=Y), and
 # name the same objects as step 1.  The times are host wall times of the
 # whole klp-build command (patched tree, compiles, klp-diff, module
-# build).  klp_diff= tells whether the cold run found klp-diff built
+# build, removal of its temporary tree).  Both run with CCACHE_DISABLE=1:
+# the kernel's saved compiler commands start with "ccache" (harness/
+# lib.sh), and a cache hit would time a lookup instead of the compile of
+# the original, and of a patched object that a real fix never has in the
+# cache.  klp_diff= tells whether the cold run found klp-diff built
 # (KBUILD/tools/klp-build/klp-diff) or had to build it, which it counts.
 #
 # Environment: KLPB_PATCH (default: ../../klp_build/proc_string.patch),
@@ -125,7 +129,7 @@ klpb() {
 	local log=$1 t0 t1 rc
 	rm -f "$ko"
 	t0=$(date +%s%N)
-	O="$kbuild" KLP_SRCTREE="$src" CROSS_COMPILE="${CROSS_COMPILE:-aarch64-linux-gnu-}" \
+	CCACHE_DISABLE=1 O="$kbuild" KLP_SRCTREE="$src" CROSS_COMPILE="${CROSS_COMPILE:-aarch64-linux-gnu-}" \
 		ARCH="${ARCH:-arm64}" "$script" -o "$ko" -n "$name" -j "$jobs" "$patch" \
 		< /dev/null > "$log" 2>&1
 	rc=$?
@@ -160,7 +164,7 @@ check() {
 }
 
 fields() {
-	echo "patch=$pname objects=$objlist jobs=$jobs cpus=$cpus $*"
+	echo "patch=$pname objects=$objlist jobs=$jobs cpus=$cpus ccache=off $*"
 }
 
 # ---- 2. cold ----------------------------------------------------------------------
