@@ -9,6 +9,11 @@
 #     symbol map of the full kernel (build/kbuild/klp.symbols)
 #     (tools/testing/selftests/livepatch/wo_ftrace_bench/klpc/klpc-time.sh;
 #     "n/a: tool not built" without build/kbuild/tools/klp-convert)
+#     and scripts/livepatch/klp-build (of build/linux, O=build/kbuild) on a
+#     one-file fix (klp_build/proc_string.patch), cold (its cached original,
+#     build/kbuild/klp-orig/*/OBJ, removed first) and warm (right after);
+#     the module goes to build/bench/klpb/
+#     (tools/testing/selftests/livepatch/wo_ftrace_bench/klpb/klpb-time.sh)
 #  3. boot the default kernel under QEMU -icount shift=0 (virtual time:
 #     1 ns per instruction; call costs are counted in instructions by the
 #     PMU): call costs (unpatched, new, near B, ftrace redirect), empty
@@ -21,8 +26,8 @@
 #
 # Environment: NOBUILD=1, BENCH_SMOKE=1 (small sizes, for trying the
 # harness), BENCH_FAR_BOOTS, VM_TIMEOUT (per boot, default 1200),
-# BENCH_ONLY=klpc (step 2 only, on the kernel already built: prints the
-# row, exit status 0 when it is "ok").
+# BENCH_ONLY=klpc or klpb (that row of step 2 only, on the kernel already
+# built: prints the row, exit status 0 when it is "ok").
 # Exit status: 0 when every row was produced (target misses are reported,
 # not errors), 1 when a row is missing, 2 on a build or harness failure.
 set -uo pipefail
@@ -51,14 +56,23 @@ for cfg in default far; do
 done
 version=$(make -s --no-print-directory -C "$KLP_SRC" kernelversion 2>/dev/null || echo unknown)
 
-# ---- 2. klp-convert (host) --------------------------------------------------
-klp_log "klp-convert: generating 10,000 relocations (build/bench/klpc)"
-"$KLP_TOP/$BENCH_DIR/klpc/klpc-time.sh" "$KLP_KBUILD" "$OUT/klpc" | tee -a "$rows"
+# ---- 2. klp-convert and klp-build (host) --------------------------------------
 case ${BENCH_ONLY:-} in
-    '') ;;
-    klpc) grep -q '^KLPJB-ROW klpc status=ok ' "$rows"; exit $? ;;
-    *) klp_log "BENCH_ONLY=$BENCH_ONLY: only 'klpc' is known"; exit 2 ;;
+    ''|klpc|klpb) ;;
+    *) klp_log "BENCH_ONLY=$BENCH_ONLY: only 'klpc' and 'klpb' are known"; exit 2 ;;
 esac
+if [ "${BENCH_ONLY:-klpc}" = klpc ]; then
+    klp_log "klp-convert: generating 10,000 relocations (build/bench/klpc)"
+    "$KLP_TOP/$BENCH_DIR/klpc/klpc-time.sh" "$KLP_KBUILD" "$OUT/klpc" | tee -a "$rows"
+fi
+if [ "${BENCH_ONLY:-klpb}" = klpb ]; then
+    klp_log "klp-build: a one-file fix, cold and warm (build/bench/klpb)"
+    "$KLP_TOP/$BENCH_DIR/klpb/klpb-time.sh" "$KLP_KBUILD" "$KLP_SRC" "$OUT/klpb" | tee -a "$rows"
+fi
+if [ -n "${BENCH_ONLY:-}" ]; then
+    grep -q "^KLPJB-ROW $BENCH_ONLY status=ok " "$rows"
+    exit $?
+fi
 
 # ---- 3./4. guest runs ---------------------------------------------------------
 # guest PART CONFIG: one boot; appends its KLPJB lines to $OUT/PART.rows

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # bench-report.awk: the table and JSON of `make bench` from the
-# "KLPJB-..." lines of bench-guest.sh (both boots) and klpc-time.sh.
+# "KLPJB-..." lines of bench-guest.sh (both boots), klpc-time.sh and
+# klpb-time.sh.
 #
 #   awk -f bench-report.awk -v version=V -v date=D -v json=FILE rows...
 #
@@ -125,6 +126,21 @@ function target(name, value, op, limit, text,    ok, s) {
 	klpc_ns = a["ns"]
 	klpc_relocs = a["relocs"]
 	klpc_syms = a["symbols"]
+	next
+}
+/^KLPJB-ROW klpb / {
+	kv($0, a)
+	klpb_status = a["status"]
+	klpb_reason = a["reason"]
+	gsub(/"/, "", klpb_reason)
+	klpb_patch = a["patch"]
+	klpb_objs = a["objects"]
+	klpb_jobs = a["jobs"]
+	klpb_cpus = a["cpus"]
+	klpb_cold = a["cold_s"]
+	klpb_warm = a["warm_s"]
+	klpb_cold_n = a["cold_compiled"]
+	klpb_warm_n = a["warm_compiled"]
 	next
 }
 
@@ -268,6 +284,16 @@ END {
 	else
 		printf "%s: %s\n\n", klpc_status, klpc_reason
 
+	# ---- 5. klp-build ----
+	need(klpb_status != "", "klp-build")
+	printf "5. klp-build, one-file fix %s (%s), -j%s on %s CPUs (host wall time):\n", \
+		klpb_patch, klpb_objs, klpb_jobs, klpb_cpus
+	if (klpb_status == "ok") {
+		printf "   cold %.1f s (kernel built, its cached original removed; objects compiled: %s)\n", klpb_cold, klpb_cold_n
+		printf "   warm %.1f s (right after, the original from build/kbuild/klp-orig; objects compiled: %s)\n\n", klpb_warm, klpb_warm_n
+	} else
+		printf "   %s: %s\n\n", klpb_status, klpb_reason
+
 	# ---- targets ----
 	printf "Targets (ratios from this run)\n"
 	for (i = 1; i <= nw; i++) {
@@ -292,6 +318,8 @@ END {
 		"window(F=1,T=" T[nt] ") <= 3x window(F=1,T=" T[1] ")")
 	target("klp_convert_seconds", klpc_status == "ok" ? klpc_ns / 1e9 : "", "<=", 1, \
 		"klp-convert " klpc_relocs " relocations " (klpc_status == "ok" ? "" : "(" klpc_reason ") ") "< 1 s")
+	target("klp_build_cold_seconds", klpb_status == "ok" ? klpb_cold : "", "<=", 60, \
+		"klp-build one-file fix, cold, " klpb_cpus " CPUs " (klpb_status == "ok" ? "" : "(" klpb_reason ") ") "< 60 s")
 
 	for (p in info)
 		need(p in done, "part " p " did not finish")
@@ -318,6 +346,9 @@ END {
 		venpf == "" ? "null" : sprintf("%.0f", venpf)) > json
 	printf("  \"klp_convert\": {\"status\": %s, \"reason\": %s, \"relocs\": %s, \"symbols\": %s, \"ns\": %s},\n", \
 		jstr(klpc_status), jstr(klpc_reason), num(klpc_relocs), num(klpc_syms), num(klpc_ns)) > json
+	printf("  \"klp_build\": {\"status\": %s, \"reason\": %s, \"patch\": %s, \"objects\": %s, \"jobs\": %s, \"cpus\": %s, \"cold_s\": %s, \"warm_s\": %s, \"cold_compiled\": %s, \"warm_compiled\": %s},\n", \
+		jstr(klpb_status), jstr(klpb_reason), jstr(klpb_patch), jstr(klpb_objs), num(klpb_jobs), \
+		num(klpb_cpus), num(klpb_cold), num(klpb_warm), num(klpb_cold_n), num(klpb_warm_n)) > json
 	printf("  \"targets\": [\n") > json
 	for (i = 1; i <= ntargets; i++) printf("    %s%s\n", tj[i], i < ntargets ? "," : "") > json
 	printf("  ],\n  \"complete\": %s\n}\n", (nmissing || nabsent) ? "false" : "true") > json
