@@ -34,14 +34,18 @@ mod_loaded() {
 	while read -r m rest; do [ "$m" = "$1" ] && return 0; done < /proc/modules
 	return 1
 }
-patch_attr() { [ -r "$KLP_SYSFS/$1/$2" ] && echo "$(< "$KLP_SYSFS/$1/$2")"; }
 
 OPS=${KLPJ_TORTURE_OPS:-500}
 N=${KLPJ_HAMMER_N:-1000000}
 LIMIT_S=${KLPJ_TORTURE_LIMIT_S:-900}
 S=10000
 
-hammer_running() { [ "$(field running "$(< "$TGT/hammer")")" = 1 ]; }
+# The loop below forks no subshell either: $(...) costs more than the
+# command in it while four CPUs hammer.  readf FILE: its first line in
+# $REPLY; has KEY VALUE: $REPLY has KEY=VALUE.
+readf() { IFS= read -r REPLY < "$1"; }
+has() { [[ " $REPLY " == *" $1=$2 "* ]]; }
+hammer_running() { readf "$TGT/hammer" && has running 1; }
 hammer_done() { ! hammer_running; }
 
 rounds=0 total_calls=0 total_new=0 total_old=0 total_bad=0 lost=0
@@ -67,13 +71,11 @@ start_round() {
 
 # now_is NONLEAF LEAF: the patch numbers whose values calls return now
 now_is() {
-	local line
-	line=$(< "$TGT/call")
-	[ "$(field nonleaf "$line")" = $((1000 + $1 * S)) ] &&
-	[ "$(field leaf "$line")" = $((1 + $2 * S)) ] &&
-	[ "$(field leaf_ptr "$line")" = $((1 + $2 * S)) ] &&
-	[ "$(field nonleaf_ptr "$line")" = $((1000 + $1 * S)) ] && return 0
-	echo "  call: $line"
+	readf "$TGT/call" &&
+	has nonleaf $((1000 + $1 * S)) && has leaf $((1 + $2 * S)) &&
+	has leaf_ptr $((1 + $2 * S)) && has nonleaf_ptr $((1000 + $1 * S)) &&
+	return 0
+	echo "  call: $REPLY"
 	return 1
 }
 
@@ -97,7 +99,7 @@ t0=$(now_ms)
 start_round
 cycles=0
 while [ "$ops" -lt "$OPS" ] && [ "$FAILS" -lt 10 ] &&
-      [ $(($(now_ms) - t0)) -lt $((LIMIT_S * 1000)) ]; do
+      ms_now && [ $((MS - t0)) -lt $((LIMIT_S * 1000)) ]; do
 	if hammer_done; then
 		end_round
 		start_round
