@@ -10,7 +10,8 @@
 #     configuration's tests.  A crash or timeout fails every test of that
 #     boot that has no result yet.
 #
-# harness/vm-tests.list:  CONFIG PATH [TIMEOUT]   ('#' starts a comment)
+# harness/vm-tests.list:  CONFIG PATH [TIMEOUT] [VAR=value...]   ('#' starts
+# a comment); the VAR=value fields are the test's environment in the guest
 #   PATH is relative to the repository root.  Paths under
 #   tools/testing/selftests/livepatch/ run from the built tree's copy in the
 #   guest (/selftests/livepatch/..., next to the built modules); any other
@@ -40,13 +41,21 @@ selected() { [ -z "$FILTER" ] || [[ $1 =~ $FILTER ]]; }
 banner() { printf '\n==== %s ====\n' "$*"; }
 
 # ---- the guest test list ---------------------------------------------------
-declare -A cfg_tests=()     # config -> lines "name<TAB>path<TAB>timeout"
+declare -A cfg_tests=()     # config -> lines "name<TAB>path<TAB>timeout<TAB>env"
 configs=(default)
 if [ -f "$LIST" ]; then
     while read -r cfg path tmo rest; do
         [ -n "$path" ] || { echo "check: $LIST: bad line: $cfg" >&2; continue; }
+        # the timeout may be left out before VAR=value fields
+        if [[ $tmo == *=* && $tmo != timeout=* ]]; then
+            rest="$tmo${rest:+ $rest}" tmo=
+        fi
         tmo=${tmo#timeout=}
         tmo=${tmo:-300}
+        for v in $rest; do
+            [[ $v =~ ^[A-Z_][A-Z0-9_]*=[^[:space:]]*$ ]] ||
+                { echo "check: $LIST: $path: not VAR=value: $v" >&2; exit 2; }
+        done
         short=${path#"$ST_PREFIX"}
         short=${short#harness/guest-tests/}
         short=${short#harness/}
@@ -58,7 +67,7 @@ if [ -f "$LIST" ]; then
         done
         selected "$name" || continue
         [[ " ${configs[*]} " == *" $cfg "* ]] || configs+=("$cfg")
-        cfg_tests[$cfg]+="$name"$'\t'"$path"$'\t'"$tmo"$'\n'
+        cfg_tests[$cfg]+="$name"$'\t'"$path"$'\t'"$tmo"$'\t'"$rest"$'\n'
     done < <(sed -e 's/#.*//' "$LIST" | awk 'NF')
 fi
 
@@ -113,7 +122,7 @@ for cfg in "${configs[@]}"; do
     total=0
     : > "$extra/tests.list"
     for l in "${tests[@]}"; do
-        IFS=$'\t' read -r name path tmo <<< "$l"
+        IFS=$'\t' read -r name path tmo env <<< "$l"
         if [[ $path == "$ST_PREFIX"* ]]; then
             gpath=/selftests/livepatch/${path#"$ST_PREFIX"}
         else
@@ -124,7 +133,7 @@ for cfg in "${configs[@]}"; do
             fi
             gpath=/extra/tests/$path
         fi
-        printf '%s\t%s\t%s\n' "$name" "$gpath" "$tmo" >> "$extra/tests.list"
+        printf '%s\t%s\t%s\t%s\n' "$name" "$gpath" "$tmo" "$env" >> "$extra/tests.list"
         total=$((total + tmo))
     done
     # Facts about the build for the guest tests (sourced by them if wanted).

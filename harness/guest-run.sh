@@ -3,9 +3,11 @@
 #
 #   guest-run.sh LIST
 #
-# LIST has one test per line: NAME<TAB>PATH<TAB>TIMEOUT_SECONDS.  Each test
-# runs in its own session, with its directory as working directory, stdin
-# from /dev/null; executable files run directly, others with bash.
+# LIST has one test per line: NAME<TAB>PATH<TAB>TIMEOUT_SECONDS<TAB>ENV,
+# ENV being VAR=value words (possibly none) added to the test's
+# environment.  Each test runs in its own session, with its directory as
+# working directory, stdin from /dev/null; executable files run directly,
+# others with bash.
 # Exit code 0 = PASS, 4 = SKIP (kselftest), anything else or the timeout =
 # FAIL.  One line per test:  KLP-TEST: PASS|FAIL|SKIP NAME [(details)]
 # and at the end the same lines again between KLP-RESULTS-BEGIN/-END (with
@@ -17,10 +19,10 @@ nfail=0
 
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 
-while IFS=$'\t' read -r name path tmo; do
+while IFS=$'\t' read -r name path tmo env; do
     [ -n "$name" ] || continue
     tmo=${tmo:-300}
-    echo "KLP-TEST-START: $name ($path, timeout ${tmo}s)"
+    echo "KLP-TEST-START: $name ($path, timeout ${tmo}s${env:+, $env})"
     t0=$(uptime_s)
     status='' why=''
     if [ ! -f "$path" ]; then
@@ -29,7 +31,9 @@ while IFS=$'\t' read -r name path tmo; do
         dir=$(dirname "$path") base=$(basename "$path")
         if [ -x "$path" ]; then run=("./$base"); else run=(bash "./$base"); fi
         # A new session, so that a timeout can kill the whole process tree.
-        (cd "$dir" && exec setsid "${run[@]}") < /dev/null &
+        # shellcheck disable=SC2086 # VAR=value words, checked by check.sh
+        (cd "$dir" && for v in $env; do export "${v?}"; done &&
+         exec setsid "${run[@]}") < /dev/null &
         pid=$!
         timed_out=
         for ((i = 0; ; i++)); do
