@@ -3,22 +3,28 @@
 # last line is "N passed, N failed, N skipped".
 #
 #  1. build the kernel for every configuration named in harness/vm-tests.list
-#     (plus "default"); build output goes to build/check/kernel-NAME.log
-#  2. host tests: every harness/host-tests/*.sh (exit 0 pass, 4 skip, else
-#     fail; HOST_TEST_TIMEOUT seconds each, default 600)
-#  3. one VM boot per configuration running harness/guest-run.sh over that
-#     configuration's tests.  A crash or timeout fails every test of that
-#     boot that has no result yet.
+#     (plus "default"); build output goes to build/check/kernel-NAME.log.
+#     "default" first; the others one after the other in the background at
+#     nice 19, while the boots (2.) run
+#  2. one VM boot per configuration running harness/guest-run.sh over that
+#     configuration's tests, each as soon as its kernel is built.  A crash
+#     or timeout fails every test of that boot that has no result yet; a
+#     checker report on its console fails CONFIG:console.
+#  3. host tests, once every kernel is built: every harness/host-tests/*.sh
+#     (exit 0 pass, 4 skip, else fail; HOST_TEST_TIMEOUT seconds each,
+#     default 600)
 #
 # harness/vm-tests.list:  CONFIG PATH [TIMEOUT] [VAR=value...]   ('#' starts
-# a comment); the VAR=value fields are the test's environment in the guest
+# a comment); the VAR=value fields are the test's environment in the guest.
+# "CONFIG @smp N" boots CONFIG with N vCPUs (default 4).
 #   PATH is relative to the repository root.  Paths under
 #   tools/testing/selftests/livepatch/ run from the built tree's copy in the
 #   guest (/selftests/livepatch/..., next to the built modules); any other
 #   path is shipped with its directory under /extra/tests/.
 #
 # Environment: T=regex (only matching test names), TOOLCHAIN, VM_TESTS_LIST
-# (another list file), CHECK_VM_TIMEOUT (override the computed VM limit).
+# (another list file), CHECK_VM_TIMEOUT (override the computed VM limit),
+# CHECK_OVERLAP=0 (build every kernel before the first boot).
 set -uo pipefail
 KLP_TAG=check
 . "$(dirname "$0")/lib.sh"
@@ -42,10 +48,16 @@ banner() { printf '\n==== %s ====\n' "$*"; }
 
 # ---- the guest test list ---------------------------------------------------
 declare -A cfg_tests=()     # config -> lines "name<TAB>path<TAB>timeout<TAB>env"
+declare -A cfg_smp=()       # config -> vCPUs of its boot ("CONFIG @smp N"; default 4)
 configs=(default)
 if [ -f "$LIST" ]; then
     while read -r cfg path tmo rest; do
         [ -n "$path" ] || { echo "check: $LIST: bad line: $cfg" >&2; continue; }
+        if [ "$path" = @smp ]; then
+            [[ $tmo =~ ^[1-8]$ ]] || { echo "check: $LIST: $cfg @smp $tmo: 1..8 expected" >&2; exit 2; }
+            cfg_smp[$cfg]=$tmo
+            continue
+        fi
         # the timeout may be left out before VAR=value fields
         if [[ $tmo == *=* && $tmo != timeout=* ]]; then
             rest="$tmo${rest:+ $rest}" tmo=
@@ -72,49 +84,83 @@ if [ -f "$LIST" ]; then
 fi
 
 # ---- 1. kernels ------------------------------------------------------------
-declare -A built=()
-for cfg in "${configs[@]}"; do
-    banner "kernel KCONFIG=$cfg TOOLCHAIN=$TOOLCHAIN"
-    log=$OUT/kernel-$cfg.log
+# build_kernel CFG: build one configuration; its status (1 built, 0 not) goes
+# to $OUT/kernel-CFG.status.  NICE=1 builds at the lowest CPU priority.
+build_kernel() {
+    local cfg=$1 log=$OUT/kernel-$1.log t0 ok=0 nice=()
+    [ "${NICE:-0}" = 1 ] && nice=(nice -n 19)
     t0=$(klp_now)
-    if KCONFIG=$cfg "$KLP_TOP/harness/kernel.sh" > "$log" 2>&1; then
-        built[$cfg]=1
+    if KCONFIG=$cfg "${nice[@]}" "$KLP_TOP/harness/kernel.sh" > "$log" 2>&1; then
+        ok=1
         grep -E '^(base kernel:|WARNING|  CONFIG_)|\[kernel\] (note|== configuring|build/linux:)' "$log" || true
         echo "check: kernel $cfg built in $(( $(klp_now) - t0 ))s (log: ${log#"$KLP_TOP"/})"
     else
-        built[$cfg]=0
         tail -n 60 "$log"
         echo "check: kernel $cfg FAILED to build (log: ${log#"$KLP_TOP"/})"
     fi
-done
+    echo "$ok" > "$OUT/kernel-$cfg.status"
+}
+declare -A built=()
+# collect_kernel CFG: its build result into built[CFG]
+collect_kernel() { built[$1]=$(cat "$OUT/kernel-$1.status" 2>/dev/null || echo 0); }
 
-# ---- 2. host tests ---------------------------------------------------------
-export KLP_TOP KLP_BUILD TOOLCHAIN
-export KLP_CONFIGS="${configs[*]}"
-for t in "$HOST_TESTS"/*.sh; do
-    [ -f "$t" ] || continue
-    name="host:$(basename "${t%.sh}")"
-    selected "$name" || continue
-    banner "$name"
-    if [ -x "$t" ]; then run=("$t"); else run=(bash "$t"); fi
-    timeout "${HOST_TEST_TIMEOUT:-600}" "${run[@]}" < /dev/null
-    rc=$?
-    case $rc in
-        0)   record "$name" PASS ;;
-        4)   record "$name" SKIP ;;
-        124) record "$name" FAIL "timeout" ;;
-        *)   record "$name" FAIL "exit status $rc" ;;
-    esac
-done
+# The first configuration (default) is built first.  The others build in
+# the background at nice 19 while the boots run: a guest leaves part of
+# the two cores idle (sleeps, single-threaded shell work), and the build
+# takes only that part, so the tests keep their speed.
+# CHECK_OVERLAP=0 builds every kernel before any boot.
+first=${configs[0]}
+banner "kernel KCONFIG=$first TOOLCHAIN=$TOOLCHAIN"
+build_kernel "$first"
+collect_kernel "$first"
+rest=("${configs[@]:1}")
+bg_pid=
+if [ ${#rest[@]} -gt 0 ]; then
+    if [ "${CHECK_OVERLAP:-1}" = 1 ] && [ -n "${cfg_tests[$first]:-}" ]; then
+        echo "check: building ${rest[*]} in the background (nice 19) while the boots run"
+        (
+            for cfg in "${rest[@]}"; do
+                NICE=1 build_kernel "$cfg"
+            done
+        ) > "$OUT/kernels-background.out" 2>&1 < /dev/null &
+        bg_pid=$!
+    else
+        for cfg in "${rest[@]}"; do
+            banner "kernel KCONFIG=$cfg TOOLCHAIN=$TOOLCHAIN"
+            build_kernel "$cfg"
+            collect_kernel "$cfg"
+        done
+    fi
+fi
+# wait_kernel CFG: CFG is built (or failed), in the background or not
+wait_kernel() {
+    while [ -n "$bg_pid" ] && [ ! -f "$OUT/kernel-$1.status" ] && kill -0 "$bg_pid" 2>/dev/null; do
+        sleep 5
+    done
+    collect_kernel "$1"
+}
+# wait_kernels: the background builds are done and reported
+wait_kernels() {
+    [ -n "$bg_pid" ] || return 0
+    wait "$bg_pid"
+    bg_pid=
+    banner "kernels built in the background: ${rest[*]}"
+    cat "$OUT/kernels-background.out"
+    for cfg in "${rest[@]}"; do collect_kernel "$cfg"; done
+}
 
-# ---- 3. guest tests, one boot per configuration ----------------------------
-for cfg in "${configs[@]}"; do
-    [ -n "${cfg_tests[$cfg]:-}" ] || continue
+# ---- 2. guest tests, one boot per configuration ----------------------------
+# boot CFG: one VM boot running CFG's tests, results recorded
+boot() {
+    local cfg=$1 l name path tmo env d gpath total extra kb vmlog vm_timeout vrc lost missing w
+    local smp st nm rest
+    local -a tests splats
+    [ -n "${cfg_tests[$cfg]:-}" ] || return 0
     mapfile -t tests < <(printf '%s' "${cfg_tests[$cfg]}")
     banner "VM KCONFIG=$cfg: ${#tests[@]} test(s)"
     if [ "${built[$cfg]}" != 1 ]; then
         for l in "${tests[@]}"; do record "${l%%$'\t'*}" FAIL "kernel build failed"; done
-        continue
+        return 0
     fi
     extra=$OUT/extra-$cfg
     mkdir -p "$extra/tests"
@@ -137,21 +183,22 @@ for cfg in "${configs[@]}"; do
         total=$((total + tmo))
     done
     # Facts about the build for the guest tests (sourced by them if wanted).
+    smp=${VM_SMP:-${cfg_smp[$cfg]:-4}}
     read -r kb vmlog < <(KCONFIG=$cfg bash -c '. "$1/harness/lib.sh"; echo "$KLP_KBUILD $KLP_VMLOG"' - "$KLP_TOP")
     {
         echo "KLP_KCONFIG=$cfg"
         echo "KLP_LINK_TEXT=$(awk '$3 == "_text" { print $1 }' "$kb/System.map")"
-        echo "KLP_VM_SMP=${VM_SMP:-4}"
+        echo "KLP_VM_SMP=$smp"
     } > "$extra/harness.env"
 
     vm_timeout=${CHECK_VM_TIMEOUT:-$((total + 180))}
-    KCONFIG=$cfg KLP_CMD="bash /extra/guest-run.sh /extra/tests.list" VM_EXTRA="$extra" \
+    VM_SMP=$smp KCONFIG=$cfg KLP_CMD="bash /extra/guest-run.sh /extra/tests.list" VM_EXTRA="$extra" \
         VM_TIMEOUT=$vm_timeout "$KLP_TOP/harness/vm.sh"
     vrc=$?
     cp -f "$vmlog" "$OUT/vm-$cfg.log" 2>/dev/null
 
     # Last result line per test wins (the final block, if the run got there).
-    declare -A got=() why=()
+    local -A got=() why=()
     while read -r st nm rest; do
         got[$nm]=$st why[$nm]=$rest
     done < <(tr -d '\r' < "$vmlog" | grep -a -o -E 'KLP-TEST: (PASS|FAIL|SKIP) [^ ]+( \([^)]*\))?' |
@@ -185,7 +232,34 @@ for cfg in "${configs[@]}"; do
         printf 'check: %s: %s\n' "$cfg" "${splats[@]}"
         record "$cfg:console" FAIL "${#splats[@]} checker report(s), first in ${splats[0]}"
     fi
-    unset got why
+}
+
+boot "$first"
+# The others boot as soon as their kernel is built, the next one still
+# building in the background meanwhile.
+for cfg in "${rest[@]}"; do
+    wait_kernel "$cfg"
+    boot "$cfg"
+done
+wait_kernels
+
+# ---- 3. host tests (every kernel built) ------------------------------------
+export KLP_TOP KLP_BUILD TOOLCHAIN
+export KLP_CONFIGS="${configs[*]}"
+for t in "$HOST_TESTS"/*.sh; do
+    [ -f "$t" ] || continue
+    name="host:$(basename "${t%.sh}")"
+    selected "$name" || continue
+    banner "$name"
+    if [ -x "$t" ]; then run=("$t"); else run=(bash "$t"); fi
+    timeout "${HOST_TEST_TIMEOUT:-600}" "${run[@]}" < /dev/null
+    rc=$?
+    case $rc in
+        0)   record "$name" PASS ;;
+        4)   record "$name" SKIP ;;
+        124) record "$name" FAIL "timeout" ;;
+        *)   record "$name" FAIL "exit status $rc" ;;
+    esac
 done
 
 # ---- summary ---------------------------------------------------------------
