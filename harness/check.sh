@@ -10,9 +10,8 @@
 #     configuration's tests, each as soon as its kernel is built.  A crash
 #     or timeout fails every test of that boot that has no result yet; a
 #     checker report on its console fails CONFIG:console.
-#  3. host tests, once every kernel is built (in the background at nice 19
-#     during the last boot): every harness/host-tests/*.sh (exit 0 pass,
-#     4 skip, else fail; HOST_TEST_TIMEOUT seconds each, default 600)
+#  3. host tests, after the boots: every harness/host-tests/*.sh (exit 0
+#     pass, 4 skip, else fail; HOST_TEST_TIMEOUT seconds each, default 600)
 #
 # harness/vm-tests.list:  CONFIG PATH [TIMEOUT] [VAR=value...]   ('#' starts
 # a comment); the VAR=value fields are the test's environment in the guest.
@@ -24,8 +23,7 @@
 #
 # Environment: T=regex (only matching test names), TOOLCHAIN, VM_TESTS_LIST
 # (another list file), CHECK_VM_TIMEOUT (override the computed VM limit),
-# CHECK_OVERLAP=0 (build every kernel before the first boot, host tests
-# after the last).
+# CHECK_OVERLAP=0 (build every kernel before the first boot).
 set -uo pipefail
 KLP_TAG=check
 . "$(dirname "$0")/lib.sh"
@@ -236,71 +234,39 @@ boot() {
 }
 
 # ---- 3. host tests (every kernel built) ------------------------------------
-# run_host_tests: every host test; "STATUS<TAB>NAME<TAB>WHY" lines go to
-# $OUT/host-tests.results.  NICE=1 runs them at nice 19.
+# run_host_tests: every host test, recorded
 run_host_tests() {
-    local t name rc run nice=()
-    [ "${NICE:-0}" = 1 ] && nice=(nice -n 19)
+    local t name rc run
     export KLP_TOP KLP_BUILD TOOLCHAIN
     export KLP_CONFIGS="${configs[*]}"
-    : > "$OUT/host-tests.results"
     for t in "$HOST_TESTS"/*.sh; do
         [ -f "$t" ] || continue
         name="host:$(basename "${t%.sh}")"
         selected "$name" || continue
         banner "$name"
         if [ -x "$t" ]; then run=("$t"); else run=(bash "$t"); fi
-        "${nice[@]}" timeout "${HOST_TEST_TIMEOUT:-600}" "${run[@]}" < /dev/null
+        timeout "${HOST_TEST_TIMEOUT:-600}" "${run[@]}" < /dev/null
         rc=$?
         case $rc in
-            0)   printf 'PASS\t%s\t\n' "$name" ;;
-            4)   printf 'SKIP\t%s\t\n' "$name" ;;
-            124) printf 'FAIL\t%s\ttimeout\n' "$name" ;;
-            *)   printf 'FAIL\t%s\texit status %s\n' "$name" "$rc" ;;
-        esac >> "$OUT/host-tests.results"
+            0)   record "$name" PASS ;;
+            4)   record "$name" SKIP ;;
+            124) record "$name" FAIL "timeout" ;;
+            *)   record "$name" FAIL "exit status $rc" ;;
+        esac
     done
-}
-# host_tests [bg]: run them (in the background at nice 19 with "bg", while
-# the last boot runs), or collect the background run's results
-host_pid=
-host_done=
-host_tests() {
-    local st name why
-    [ -z "$host_done" ] || return 0
-    if [ "${1:-}" = bg ]; then
-        [ "${CHECK_OVERLAP:-1}" = 1 ] || return 0
-        echo "check: host tests in the background (nice 19) during the next boot"
-        NICE=1 run_host_tests > "$OUT/host-tests.out" 2>&1 < /dev/null &
-        host_pid=$!
-        return 0
-    fi
-    if [ -n "$host_pid" ]; then
-        wait "$host_pid"
-        cat "$OUT/host-tests.out"
-    else
-        run_host_tests
-    fi
-    host_done=1
-    while IFS=$'\t' read -r st name why; do
-        record "$name" "$st" "$why"
-    done < "$OUT/host-tests.results"
 }
 
 boot "$first"
 # The others boot as soon as their kernel is built, the next one still
-# building in the background meanwhile; the host tests run during the last
-# boot, once every kernel is built.
-for i in "${!rest[@]}"; do
-    cfg=${rest[$i]}
+# building in the background meanwhile.  The host tests run after the last
+# boot: at nice 19 during the debug boot (tried), the klp-build host test,
+# which builds modules and boots a VM of its own, ran past its 600 s.
+for cfg in "${rest[@]}"; do
     wait_kernel "$cfg"
-    if [ "$i" -eq $((${#rest[@]} - 1)) ]; then
-        wait_kernels
-        host_tests bg
-    fi
     boot "$cfg"
 done
 wait_kernels
-host_tests
+run_host_tests
 
 # ---- summary ---------------------------------------------------------------
 npass=0 nfail=0 nskip=0
