@@ -2,9 +2,12 @@
 /*
  * Diagnostics of the direct-branch backend when a switch finds busy tasks.
  *
- * These lines use their own prefix and never print module names: while a
- * transition is pending they must not be mistaken for the "livepatch:"
- * lines that the upstream selftests compare exactly.
+ * These lines use their own prefix and carry no module names and no task
+ * names (comm), only text the kernel chooses: while a transition is pending
+ * they must stay out of the upstream selftests' dmesg comparison, which
+ * reads every line containing "livepatch:" or "test_klp" (the name of
+ * upstream's test-syscall program starts with "test_klp").  A task is named
+ * by its pid; its comm is in the debug lines of its stack.
  */
 
 #define pr_fmt(fmt) "klp-jump: " fmt
@@ -20,7 +23,7 @@
 
 #define KLP_JUMP_DEBUG_FRAMES	32
 
-static void klp_jump_debug_stack(pid_t pid)
+static void klp_jump_debug_stack(pid_t pid, const char *comm)
 {
 	unsigned long entries[KLP_JUMP_DEBUG_FRAMES];
 	char name[KSYM_NAME_LEN];
@@ -34,6 +37,8 @@ static void klp_jump_debug_stack(pid_t pid)
 		return;
 	n = stack_trace_save_tsk(task, entries, ARRAY_SIZE(entries), 0);
 	put_task_struct(task);
+
+	pr_debug("  pid %d (%s) stack:\n", pid, comm);
 
 	for (i = 0; i < n; i++) {
 		if (kallsyms_lookup(entries[i], &size, &off, &mod, name))
@@ -71,8 +76,8 @@ static void klp_jump_where(const struct klp_jump_blocker *b, char *buf,
  * klp_jump_report() - print why a switch did not happen
  * @check:	the failed check
  *
- * One rate-limited line per busy task: pid, name, the patched function
- * whose code it is in, and the frame where it was found.  When that code
+ * One rate-limited line per busy task: its pid, the patched function whose
+ * code it is in, and the frame where it was found.  When that code
  * is not the old function but a new function or its veneer, the line says
  * so and names the new function.  With dynamic debug, the task's whole
  * stack follows.
@@ -87,13 +92,13 @@ void klp_jump_report(const struct klp_jump_check *check)
 		b = &check->blockers[i];
 		klp_jump_where(b, where, sizeof(where));
 		if (b->unreliable)
-			pr_info_ratelimited("pid %d (%s): stack not reliable, switch deferred\n",
-					    b->pid, b->comm);
+			pr_info_ratelimited("pid %d: stack not reliable, switch deferred\n",
+					    b->pid);
 		else
-			pr_info_ratelimited("pid %d (%s) is in '%s'%s (frame #%d at +%#lx), switch deferred\n",
-					    b->pid, b->comm, b->func->old_name,
-					    where, b->frame, b->pc - b->start);
-		klp_jump_debug_stack(b->pid);
+			pr_info_ratelimited("pid %d is in '%s'%s (frame #%d at +%#lx), switch deferred\n",
+					    b->pid, b->func->old_name, where,
+					    b->frame, b->pc - b->start);
+		klp_jump_debug_stack(b->pid, b->comm);
 	}
 	if (check->nr_busy > check->nr_blockers)
 		pr_info_ratelimited("%u more busy tasks\n",

@@ -6,7 +6,7 @@
 # (a) a kthread sleeping in klpj_sleeper: klpj_patch1 loads (insmod returns
 #     0) but its transition stays pending for more than a second, the old
 #     code stays in effect, and dmesg names the task:
-#       klp-jump: pid <n> (klpj_sleep) is in 'klpj_sleeper' ...
+#       klp-jump: pid <n> is in 'klpj_sleeper' ...
 #     Once the kthread leaves, the transition ends within 3 s.
 # (b) the same with a kthread busy-looping in klpj_spinner, preempted there
 #     by the stop_machine of the switch (full PREEMPT kernel).
@@ -123,8 +123,8 @@ blocked_by() {
 	check "$P: transition still 1 after > 1 s" stays_pending 1500
 	check "$P: enabled reads 1 while pending" [ "$(patch_attr $P enabled)" = 1 ]
 	check "original code still in effect while pending" expect_patch 0
-	check "dmesg: klp-jump: pid $pid ($comm) is in '$func'" \
-		wait_for 3 klog_has "klp-jump: pid $pid \\($comm\\) is in '$func' \\(frame #[0-9]+ at \\+(0x[0-9a-f]+|0)\\), switch deferred"
+	check "dmesg: klp-jump: pid $pid is in '$func' ($comm)" \
+		wait_for 3 klog_has "klp-jump: pid $pid is in '$func' \\(frame #[0-9]+ at \\+(0x[0-9a-f]+|0)\\), switch deferred"
 	klog | grep "klp-jump:" | head -n 3 | sed 's/^/  dmesg: /'
 }
 
@@ -155,10 +155,10 @@ check "echo 2 > spin" eval "echo 2 > '$TGT/spin'"
 spid=$(pid_of klpj_sleep) || spid='[0-9]+'
 rpid=$(pid_of klpj_spin) || rpid='[0-9]+'
 check "insmod $P returns 0" insmod "$MODS/$P.ko"
-check "dmesg: klp-jump: pid $spid (klpj_sleep) is in 'klpj_sleeper'" \
-	wait_for 10 klog_has "klp-jump: pid $spid \\(klpj_sleep\\) is in 'klpj_sleeper'"
-check "dmesg: klp-jump: pid $rpid (klpj_spin) is in 'klpj_spinner', while the sleeper still sleeps" \
-	wait_for 3 klog_has "klp-jump: pid $rpid \\(klpj_spin\\) is in 'klpj_spinner'"
+check "dmesg: klp-jump: pid $spid is in 'klpj_sleeper' (klpj_sleep)" \
+	wait_for 10 klog_has "klp-jump: pid $spid is in 'klpj_sleeper'"
+check "dmesg: klp-jump: pid $rpid is in 'klpj_spinner' (klpj_spin), while the sleeper still sleeps" \
+	wait_for 3 klog_has "klp-jump: pid $rpid is in 'klpj_spinner'"
 check "$P: still pending" in_transition $P
 klog | grep "klp-jump:" | head -n 4 | sed 's/^/  dmesg: /'
 check "echo 0 > sleep" eval "echo 0 > '$TGT/sleep'"

@@ -76,8 +76,8 @@ insmod_in_gap() {
 # pending_on PID_RE COMM_RE: the transition is pending and dmesg names the task
 pending_on() {
 	check "$P: transition pending" in_transition $P
-	check "dmesg: klp-jump: pid $1 ($2) is in 'klpj_sleeper'" \
-		wait_for 20 klog_has "klp-jump: pid $1 \\($2\\) is in 'klpj_sleeper'"
+	check "dmesg: klp-jump: pid $1 is in 'klpj_sleeper' ($2)" \
+		wait_for 20 klog_has "klp-jump: pid $1 is in 'klpj_sleeper'"
 }
 
 finish() {

@@ -60,7 +60,7 @@ calls() { [ "$(cat "$NEST/call")" = "$1" ]; }
 # busy_line DIR: dmesg names the kthread inside klpj_nest_outer (the old
 # function, or the new one for the disable direction)
 busy_line() {
-	wait_for 10 klog_has "klp-jump: pid $1 \\(klpj_nest\\) is in 'klpj_nest_outer'"
+	wait_for 10 klog_has "klp-jump: pid $1 is in 'klpj_nest_outer'"
 }
 
 # both_ways WHAT: the enable and the disable of $P with the tracer WHAT on
@@ -73,7 +73,7 @@ both_ways() {
 	check "insmod $P returns 0" insmod "$MODS/$P.ko"
 	check "$P: transition still 1 after 1.5 s" stays_pending 1500
 	check "old klpj_nest_outer in effect while pending" calls 100
-	check "dmesg: klp-jump: pid $pid (klpj_nest) is in 'klpj_nest_outer'" \
+	check "dmesg: klp-jump: pid $pid is in 'klpj_nest_outer' (klpj_nest)" \
 		busy_line "$pid"
 	klog | grep "klp-jump:" | head -n 2 | sed 's/^/  dmesg: /'
 	check "echo 0 > sleep: the kthread returns" eval "echo 0 > '$NEST/sleep'"
@@ -87,7 +87,7 @@ both_ways() {
 	check "$P: transition still 1 after 1.5 s" stays_pending 1500
 	check "new klpj_nest_outer in effect while pending" calls 200
 	check "rmmod $P refused while pending" eval "! rmmod $P 2>/dev/null"
-	check "dmesg: klp-jump: pid $pid (klpj_nest) is in 'klpj_nest_outer'" \
+	check "dmesg: klp-jump: pid $pid is in 'klpj_nest_outer' (klpj_nest)" \
 		busy_line "$pid"
 	check "echo 0 > sleep: the kthread returns" eval "echo 0 > '$NEST/sleep'"
 	check "$P: patch gone within 5 s" wait_for 5 patch_gone $P
