@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Lockdown and module signature enforcement apply to patch modules as to
-# any module.  The kernel (the far configuration) has CONFIG_MODULE_SIG and
-# the lockdown LSM, neither enforced at boot; the build signs a copy of
-# klpj_vmlinux.ko (signed/klpj_vmlinux.ko, harness/kernel.sh) with the
-# kernel's key.  The test raises both at run time, which cannot be undone:
-# it must be the last test of its boot (harness/vm-tests.list).
+# any module.  The kernel (the debug or the far configuration) has
+# CONFIG_MODULE_SIG and the lockdown LSM, neither enforced at boot; the
+# build signs a copy of klpj_vmlinux.ko (signed/klpj_vmlinux.ko,
+# harness/kernel.sh) with the kernel's key.  The test raises both at run
+# time, which cannot be undone: it must be the last test of its boot
+# (harness/vm-tests.list).
 #  1. lockdown=integrity: the unsigned patch is refused with EPERM and
 #     lockdown's line; nothing of it is loaded and /proc/cmdline is the
 #     old one.  The signed copy loads, /proc/cmdline is patched, and the
