@@ -239,7 +239,7 @@ check "  still loaded and pending" eval 'mod_loaded klpj_patch1 && in_transition
 # Informational here (test-wo-ftrace-busy asserts it): in one merged run
 # this lookup missed lines that the console showed; not understood yet.
 wait_for 10 eval "case_log | grep -qE 'klp-jump: pid [0-9]+ is in .klpj_sleeper.'" ||
-	echo "  note: no 'klp-jump: ... (klpj_sleep) is in klpj_sleeper' line found since the case mark"
+	echo "  note: no 'klp-jump: pid N is in klpj_sleeper' line found since the case mark"
 
 check "  nothing written" text_unchanged
 sysfs_refused "$KLP_SYSFS/klpj_patch1/enabled" abc EINVAL "^$L 'klpj_patch1': enabled takes 0 or 1$" "'klpj_patch1'"
