@@ -207,10 +207,17 @@ boot() {
         125) lost="no result: guest kernel crashed" ;;
         *)   lost="no result (vm exit status $vrc)" ;;
     esac
+    # A test that printed "FAIL: ..." fails, whatever its exit status.
+    local -A failed=()
+    while IFS=$'\t' read -r nm rest; do
+        [ -n "${failed[$nm]:-}" ] || failed[$nm]=$rest
+    done < <(klp_console_fails "$vmlog")
     missing=0
     for l in "${tests[@]}"; do
         name=${l%%$'\t'*}
-        if [ -n "${got[$name]:-}" ]; then
+        if [ "${got[$name]:-}" = PASS ] && [ -n "${failed[$name]:-}" ]; then
+            record "$name" FAIL "exit status 0, but it printed: ${failed[$name]}"
+        elif [ -n "${got[$name]:-}" ]; then
             w=${why[$name]#(}; w=${w%)}
             w=$(sed -E 's/^[0-9.]+s(, )?//' <<< "$w")
             if [ "${got[$name]}" = PASS ]; then record "$name" PASS; else record "$name" "${got[$name]}" "$w"; fi

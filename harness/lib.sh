@@ -99,3 +99,13 @@ klp_console_splats() {
         /KLP-TEST-START: / { t = $0; sub(/.*KLP-TEST-START: /, "", t); sub(/ .*/, "", t) }
         $0 ~ re { sub(/^.*\[ *[0-9]+\.[0-9]+\] /, ""); print (t == "" ? "boot" : t) ": " $0 }'
 }
+
+# klp_console_fails LOG: "TEST<TAB>LINE" for each line a guest test printed
+# starting with "FAIL: " (every test's way of reporting a failed check), so
+# that a test which printed a failure but exited 0 cannot pass.
+klp_console_fails() {
+    tr -d '\r' < "$1" | awk '
+        /KLP-TEST-START: / { t = $0; sub(/.*KLP-TEST-START: /, "", t); sub(/ .*/, "", t); next }
+        /KLP-TEST: / { t = ""; next }
+        t != "" && /^FAIL: / { print t "\t" $0 }'
+}

@@ -21,4 +21,22 @@ text=$(awk '$3 == "_text" { print $1 }' /proc/kallsyms)
 if [ -n "${KLP_LINK_TEXT:-}" ]; then
     check "KASLR: _text $text differs from link address $KLP_LINK_TEXT" [ "$text" != "$KLP_LINK_TEXT" ]
 fi
+# A wo_ftrace test whose check failed must exit non-zero even when its EXIT
+# trap runs other commands before functions.sh's cleanup (as the faults,
+# gap, guard, ftrace and tracers tests do): the runner trusts the status.
+fn=/selftests/livepatch/wo_ftrace/functions.sh
+if [ -f "$fn" ]; then
+    t=$(mktemp /tmp/selfcheck-trap.XXXXXX)
+    cat > "$t" <<EOF
+NAME=selfcheck-trap
+. $fn
+wrapped() { true; cleanup; }
+trap wrapped EXIT
+bad "a failed check"
+EOF
+    bash "$t" > /dev/null 2>&1
+    rc=$?
+    rm -f "$t"
+    check "a test with a failed check exits non-zero through a wrapped trap (exit $rc)" [ "$rc" != 0 ]
+fi
 [ "$fails" -eq 0 ]

@@ -2,7 +2,8 @@
 # klp_console_splats (harness/lib.sh), which makes `make check` fail a boot
 # whose console shows a report of the kernel's checkers: every kind of
 # report is found and attributed to the test that was running; test output
-# that merely mentions such words is not.
+# that merely mentions such words is not.  And klp_console_fails, which
+# makes a test fail that printed "FAIL: ..." but exited 0.
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 
@@ -43,4 +44,28 @@ if [ "$got" != "$want" ]; then
     printf '%s\n' "$want"
     exit 1
 fi
+
+cat > "$log" <<'LOG'
+FAIL: printed before any test
+KLP-TEST-START: default:a (/x/a.sh, timeout 60s)
+ok: one
+FAIL: a: first
+[    2.000000] livepatch: FAIL: not at the start of a line
+FAIL: a (1 failed checks)
+KLP-TEST: PASS default:a (1.0s)
+FAIL: between tests
+KLP-TEST-START: default:b (/x/b.sh, timeout 60s)
+ok: no FAIL: here
+KLP-TEST: PASS default:b (1.0s)
+LOG
+want=$(printf 'default:a\tFAIL: a: first\ndefault:a\tFAIL: a (1 failed checks)')
+got=$(klp_console_fails "$log")
+if [ "$got" != "$want" ]; then
+    echo "FAIL: klp_console_fails found:"
+    printf '%s\n' "$got"
+    echo "expected:"
+    printf '%s\n' "$want"
+    exit 1
+fi
 echo "PASS: all 9 checker reports found and attributed; test output ignored"
+echo "PASS: a test's FAIL: lines found and attributed; other lines ignored"
