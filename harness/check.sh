@@ -243,7 +243,7 @@ boot() {
 # ---- 3. host tests (every kernel built) ------------------------------------
 # run_host_tests: every host test, recorded
 run_host_tests() {
-    local t name rc run
+    local t name rc run log first
     export KLP_TOP KLP_BUILD TOOLCHAIN
     export KLP_CONFIGS="${configs[*]}"
     for t in "$HOST_TESTS"/*.sh; do
@@ -252,13 +252,16 @@ run_host_tests() {
         selected "$name" || continue
         banner "$name"
         if [ -x "$t" ]; then run=("$t"); else run=(bash "$t"); fi
-        timeout "${HOST_TEST_TIMEOUT:-600}" "${run[@]}" < /dev/null
-        rc=$?
+        log=$OUT/${name/:/-}.log
+        timeout "${HOST_TEST_TIMEOUT:-600}" "${run[@]}" < /dev/null 2>&1 | tee "$log"
+        rc=${PIPESTATUS[0]}
+        # the summary names the first failure the test printed
+        first=$(grep -a -m 1 '^FAIL' "$log" | cut -c 1-160)
         case $rc in
             0)   record "$name" PASS ;;
             4)   record "$name" SKIP ;;
-            124) record "$name" FAIL "timeout" ;;
-            *)   record "$name" FAIL "exit status $rc" ;;
+            124) record "$name" FAIL "timeout${first:+; $first}" ;;
+            *)   record "$name" FAIL "exit status $rc${first:+; $first}" ;;
         esac
     done
 }
