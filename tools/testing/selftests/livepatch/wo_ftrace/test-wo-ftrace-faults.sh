@@ -8,17 +8,20 @@
 # allocations only.
 #  - enable: ../klpj_failnth sets fail-nth and calls finit_module() right
 #    after (no exec in between) to load klpj_patch1.  A first load with a
-#    huge N counts the calls T; then N runs over 1..T (every N when T is
-#    small, else the last KLPJ_FAULT_TAIL (default 50) and a sample of
-#    the rest, KLPJ_FAULT_SAMPLE (default 20) in all): the module loader,
-#    then klp_enable_patch(), which comes last.  Every attempt either fails
-#    with the module gone and the six target functions byte-identical to
-#    the original, or succeeds with all six patched - never some;
+#    huge N counts the calls T: the module loader, then klp_enable_patch()
+#    from the module's init, then the loader's own work after the init,
+#    where a failure does not fail the load.  A binary search finds B, the
+#    last call whose failure fails the load; then N runs over the last
+#    KLPJ_FAULT_TAIL (default 50) calls up to B and a sample of
+#    KLPJ_FAULT_SAMPLE (default 20) before them (every N when B is small).
+#    Every attempt either fails with the module gone and the six target
+#    functions byte-identical to the original, or succeeds with all six
+#    patched - never some;
 #  - disable: echo 0 > enabled (a shell builtin: fail-nth counts from the
 #    write) with slab failures N = 1 .. KLPJ_FAULT_DISABLE_MAX (default
 #    12): the switch may be retried, but the patch always ends fully
 #    removed, the bytes original;
-#  - no WARNING/Oops/BUG, and kmemleak (if built in) finds no new leak.
+#  - no WARNING/Oops/BUG, and kmemleak (if on) finds no new leak.
 #
 # Exit status: 0 pass, 1 fail, 4 skip.
 
@@ -89,9 +92,13 @@ for f in $FUNCS; do
 	ADDRS+=" $(awk -v n="$f" '$3 == n { print $1; exit }' /proc/kallsyms)"
 done
 ORIG=$(sums)
-if [ -e "$KML" ]; then
-	echo scan > "$KML"
+# kmemleak refuses "scan" (EPERM) when it is built in but off
+KML_ON=
+if [ -e "$KML" ] && { echo scan > "$KML"; } 2> /dev/null; then
+	KML_ON=1
 	echo clear > "$KML"
+else
+	echo "  kmemleak is not on: leaks are not checked"
 fi
 for d in "$FS" "$FP"; do
 	echo 0 > "$d/verbose"
@@ -104,21 +111,23 @@ done
 
 # --- enable ---
 partial=0 other=0
-# the N values for T calls: all, or the last $TAIL and a sample before
+# the N values up to B: all, or the last $TAIL and a sample before
 nvalues() {
-	local t=$1 n step
-	if [ "$t" -le $((TAIL + SAMPLE)) ]; then
-		seq 1 "$t"
+	local b=$1 n step
+	if [ "$b" -le $((TAIL + SAMPLE)) ]; then
+		seq 1 "$b"
 		return
 	fi
-	step=$(((t - TAIL) / SAMPLE + 1))
-	for ((n = 1; n <= t - TAIL; n += step)); do echo "$n"; done
-	seq $((t - TAIL + 1)) "$t"
+	step=$(((b - TAIL) / SAMPLE + 1))
+	for ((n = 1; n <= b - TAIL; n += step)); do echo "$n"; done
+	seq $((b - TAIL + 1)) "$b"
 }
-# enable_with N: one load with the N-th call failing; checks the outcome
+# enable_with N: one load with the N-th call failing; checks the outcome.
+# Returns 0 when the load succeeded.
 enable_with() {
-	local n=$1 out
+	local n=$1 out rc=1
 	if out=$("$FAILNTH" "$n" "$MODS/klpj_patch1.ko" 2>&1); then
+		rc=0
 		succeeded=$((succeeded + 1))
 		if ! wait_for 30 settled klpj_patch1 ||
 		   [ "$(cat "$TGT/call")" != "$P1_CALL" ]; then
@@ -140,6 +149,19 @@ enable_with() {
 		echo "N=$n: target functions not back to the original"
 		partial=$((partial + 1))
 	fi
+	return $rc
+}
+# last_failing T: B (in $B) by a binary search over 1..T, each probe a
+# checked load: a failure after B, once the init has returned, does not
+# fail the load
+last_failing() {
+	local lo=0 hi=$(($1 + 1)) mid
+	while [ $((hi - lo)) -gt 1 ]; do
+		mid=$(((lo + hi) / 2))
+		if enable_with "$mid"; then hi=$mid; else lo=$mid; fi
+		[ -n "$(splat)" ] && { echo "N=$mid: kernel warning"; splat; break; }
+	done
+	B=$lo
 }
 for kind in slab page; do
 	arm "$kind"
@@ -150,12 +172,13 @@ for kind in slab page; do
 	unload_mod klpj_patch1
 	failed=0 succeeded=0
 	before=$(klog | grep -c "livepatch: failed to enable patch 'klpj_patch1'")
-	for n in $(nvalues "$t"); do
+	last_failing "$t"
+	for n in $(nvalues "$B"); do
 		enable_with "$n"
 		[ -n "$(splat)" ] && { echo "N=$n: kernel warning"; splat; break; }
 	done
 	klp=$(($(klog | grep -c "livepatch: failed to enable patch 'klpj_patch1'") - before))
-	echo "$kind: $t calls; $((failed + succeeded)) loads: $failed failed cleanly ($klp in klp_enable_patch after 'enabling patch'), $succeeded succeeded"
+	echo "$kind: $t calls, the last to fail the load #$B; $((failed + succeeded)) loads: $failed failed cleanly ($klp in klp_enable_patch after 'enabling patch'), $succeeded succeeded"
 	[ "$kind" = slab ] && check "slab: failures injected inside klp_enable_patch()" [ "$klp" -gt 0 ]
 done
 check "enable: no partial patch" [ "$partial" = 0 ]
@@ -183,7 +206,7 @@ check "disable: $DISABLE_MAX attempts, always complete and byte-exact" [ "$bad_d
 restore_attrs
 check "dmesg: no Oops/WARNING/BUG" eval '[ -z "$(splat)" ]'
 
-if [ -e "$KML" ]; then
+if [ -n "$KML_ON" ]; then
 	unload_mod klpj_bad_target
 	unload_mod klpj_target
 	sleep 6
