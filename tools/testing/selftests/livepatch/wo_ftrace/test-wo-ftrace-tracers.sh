@@ -57,7 +57,7 @@ fi
 
 calls() { [ "$(cat "$NEST/call")" = "$1" ]; }
 
-# busy_line DIR: dmesg names the kthread inside klpj_nest_outer (the old
+# busy_line PID: dmesg names the kthread inside klpj_nest_outer (the old
 # function, or the new one for the disable direction)
 busy_line() {
 	wait_for 10 klog_has "klp-jump: pid $1 is in 'klpj_nest_outer'"
