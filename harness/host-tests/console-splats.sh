@@ -9,6 +9,17 @@ set -uo pipefail
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+# expect FUNC: FUNC on $log prints $want, or the test fails here
+expect() {
+    local got
+    got=$("$1" "$log")
+    [ "$got" = "$want" ] && return 0
+    echo "FAIL: $1 found:"
+    printf '%s\n' "$got"
+    echo "expected:"
+    printf '%s\n' "$want"
+    exit 1
+}
 cat > "$log" <<'LOG'
 [    0.512000] Run /init as init process
 [    1.000000] WARNING: CPU: 0 PID: 1 at kernel/foo.c:12 boot_fn+0x4/0x8
@@ -36,14 +47,7 @@ default:b: INFO: task kworker/0:1:12 blocked for more than 120 seconds.
 default:b: watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [k:1]
 default:b: ODEBUG: free active (active state 0) object: 0 object type: timer_list
 default:b: list_add corruption. prev->next should be next'
-got=$(klp_console_splats "$log")
-if [ "$got" != "$want" ]; then
-    echo "FAIL: klp_console_splats found:"
-    printf '%s\n' "$got"
-    echo "expected:"
-    printf '%s\n' "$want"
-    exit 1
-fi
+expect klp_console_splats
 
 cat > "$log" <<'LOG'
 FAIL: printed before any test
@@ -59,13 +63,6 @@ ok: no FAIL: here
 KLP-TEST: PASS default:b (1.0s)
 LOG
 want=$(printf 'default:a\tFAIL: a: first\ndefault:a\tFAIL: a (1 failed checks)')
-got=$(klp_console_fails "$log")
-if [ "$got" != "$want" ]; then
-    echo "FAIL: klp_console_fails found:"
-    printf '%s\n' "$got"
-    echo "expected:"
-    printf '%s\n' "$want"
-    exit 1
-fi
+expect klp_console_fails
 echo "PASS: all 9 checker reports found and attributed; test output ignored"
 echo "PASS: a test's FAIL: lines found and attributed; other lines ignored"
