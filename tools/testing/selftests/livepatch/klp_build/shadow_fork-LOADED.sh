@@ -5,10 +5,10 @@
 #   KlpbForkShadow:<TAB><forking tgid> <number of live shadows>
 # Checks: a task forked now carries the shadow, with its parent's pid;
 # so does each of 4 long-lived tasks this shell forks (read from their own
-# status, not from the count: tasks that exited just before may still be
-# counted until their release, after an RCU grace period, so a count taken
-# before the forks can drop by more than 4 forks add); once the 4 exit and
-# are reaped, the count comes back down to what it was (bounded poll).
+# status, not from the count: a task that exited just before stays counted
+# until its release, after an RCU grace period, so across the 4 forks the
+# count can rise by fewer than 4); once the 4 exit and are reaped, the
+# count comes back down to what it was (bounded poll).
 set -u
 WAIT=${KLPB_WAIT:-60}
 
