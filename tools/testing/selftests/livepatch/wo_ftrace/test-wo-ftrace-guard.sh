@@ -20,7 +20,9 @@
 #       klp-jump: pid <n> is in 'klpj_sleeper' (new, in klpj_nb_sleeper)
 #       (frame #<k> at +<off>), switch deferred
 #     and no klp-jump: line names the task: its name, test_klp-hold, would
-#     put the line into upstream selftests' dmesg comparison.
+#     put the line into upstream selftests' dmesg comparison.  Dynamic
+#     debug is on for kernel/livepatch/* as upstream's selftests set it,
+#     so the debug lines of the task's stack are checked too.
 #
 # Exit status: 0 pass, 1 fail, 4 skip.
 
@@ -39,6 +41,7 @@ guard_cleanup() {
 	local rc=$?
 	[ -e /sys/module/klpj_newbusy/parameters/hold ] &&
 		echo 0 > /sys/module/klpj_newbusy/parameters/hold
+	[ -n "${DDEBUG_ON:-}" ] && echo "file kernel/livepatch/* -p" > "$DDEBUG"
 	(exit "$rc")
 	cleanup
 }
@@ -85,6 +88,13 @@ check "insmod $P hold=1, patching completes" \
 # The holder names itself like upstream's test-syscall program: upstream's
 # selftests compare every dmesg line with "test_klp" or "livepatch:" in it
 # exactly, so no klp-jump: line may carry a task's name.
+# Upstream's set_dynamic_debug (functions.sh), which their tests run
+# before a transition: it turns off only upstream's own per-task line.
+DDEBUG=/sys/kernel/debug/dynamic_debug/control
+check "dynamic debug on for kernel/livepatch/*, as upstream's selftests set it" \
+	eval 'printf "%s\n" "file kernel/livepatch/* +p" \
+		"func klp_try_switch_task -p" > "$DDEBUG"'
+DDEBUG_ON=1
 ( printf test_klp-hold > /proc/self/comm && echo 2 > "$TGT/sleep" ) &
 pid=$!
 check "the writer of 2 to sleep is in klpj_nb_sleeper" \
@@ -93,8 +103,12 @@ check "$P: echo 0 > enabled" eval "echo 0 > '$KLP_SYSFS/$P/enabled'"
 check "$P: transition still 1 after 2 s" eval 'sleep 2; in_transition $P'
 check "dmesg: klp-jump: pid $pid is in 'klpj_sleeper' (new, in klpj_nb_sleeper)" \
 	wait_for 5 klog_has "klp-jump: pid $pid is in 'klpj_sleeper' \\(new, in klpj_nb_sleeper\\) \\(frame #[0-9]+ at \\+(0x[0-9a-f]+|0)\\), switch deferred"
+check "dmesg: the debug lines of pid $pid's stack follow" \
+	klog_has "klp-jump: +pid $pid #0 "
 check "dmesg: no klp-jump: line has 'test_klp' or 'livepatch:' (holder: test_klp-hold)" \
 	eval '! klog | grep "klp-jump:" | grep -q -e test_klp -e "livepatch:"'
+echo "file kernel/livepatch/* -p" > "$DDEBUG"
+DDEBUG_ON=
 klog | grep "klp-jump:" | head -n 3 | sed 's/^/  dmesg: /'
 check "echo 0 > hold" eval "echo 0 > /sys/module/$P/parameters/hold"
 check "$P: unpatching completes within 5 s" wait_for 5 patch_gone $P
