@@ -80,7 +80,6 @@ struct klp_jump_range {
 /**
  * struct klp_jump_blocker - a task found inside a checked range
  * @pid:	its pid
- * @comm:	its name
  * @func:	the function whose range it was found in
  * @code:	what that range holds
  * @new_func:	for a new function or a veneer, the new function
@@ -91,7 +90,6 @@ struct klp_jump_range {
  */
 struct klp_jump_blocker {
 	pid_t pid;
-	char comm[TASK_COMM_LEN];
 	const struct klp_func *func;
 	enum klp_jump_code code;
 	const void *new_func;

@@ -117,7 +117,6 @@ static struct klp_jump_blocker *klp_jump_add_blocker(struct klp_jump_walk *w)
 	b = &check->blockers[check->nr_blockers++];
 	memset(b, 0, sizeof(*b));
 	b->pid = pid;
-	strscpy(b->comm, w->task->comm, sizeof(b->comm));
 	return b;
 }
 

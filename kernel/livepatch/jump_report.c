@@ -6,8 +6,9 @@
  * names (comm), only text the kernel chooses: while a transition is pending
  * they must stay out of the upstream selftests' dmesg comparison, which
  * reads every line containing "livepatch:" or "test_klp" (the name of
- * upstream's test-syscall program starts with "test_klp").  A task is named
- * by its pid; its comm is in the debug lines of its stack.
+ * upstream's test-syscall program starts with "test_klp").  That holds for
+ * the debug lines too: upstream's selftests turn on every pr_debug() in
+ * kernel/livepatch/ while they run.  A task is named by its pid only.
  */
 
 #define pr_fmt(fmt) "klp-jump: " fmt
@@ -23,7 +24,7 @@
 
 #define KLP_JUMP_DEBUG_FRAMES	32
 
-static void klp_jump_debug_stack(pid_t pid, const char *comm)
+static void klp_jump_debug_stack(pid_t pid)
 {
 	unsigned long entries[KLP_JUMP_DEBUG_FRAMES];
 	char name[KSYM_NAME_LEN];
@@ -38,7 +39,7 @@ static void klp_jump_debug_stack(pid_t pid, const char *comm)
 	n = stack_trace_save_tsk(task, entries, ARRAY_SIZE(entries), 0);
 	put_task_struct(task);
 
-	pr_debug("  pid %d (%s) stack:\n", pid, comm);
+	pr_debug("  pid %d stack:\n", pid);
 
 	for (i = 0; i < n; i++) {
 		if (kallsyms_lookup(entries[i], &size, &off, &mod, name))
@@ -98,7 +99,7 @@ void klp_jump_report(const struct klp_jump_check *check)
 			pr_info_ratelimited("pid %d is in '%s'%s (frame #%d at +%#lx), switch deferred\n",
 					    b->pid, b->func->old_name, where,
 					    b->frame, b->pc - b->start);
-		klp_jump_debug_stack(b->pid, b->comm);
+		klp_jump_debug_stack(b->pid);
 	}
 	if (check->nr_busy > check->nr_blockers)
 		pr_info_ratelimited("%u more busy tasks\n",
