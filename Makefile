@@ -26,7 +26,7 @@ export KLP_CMD := $(value CMD)
 BUILD := build
 SUFFIX := $(if $(filter default,$(KCONFIG)),,-$(KCONFIG))$(if $(filter clang,$(TOOLCHAIN)),-clang)
 
-.PHONY: help deps ensure-deps kernel vm run check bench clean klp-build check-klp-build
+.PHONY: help deps ensure-deps kernel vm run check bench clean klp-build check-klp-build klp-corpus
 
 help:
 	@echo 'make deps            install host packages (apt) and fetch the arm64 guest .debs'
@@ -44,6 +44,9 @@ help:
 	@echo '                     livepatch module from source patches: build/klp/<name>.ko'
 	@echo '                     (scripts/livepatch/klp-build; KLP_NOBUILD=1: kernel already built)'
 	@echo 'make check-klp-build all klp-build integration tests (harness/klp-build-tests.sh)'
+	@echo 'make klp-corpus FROM=6.12.113 TO=6.12.115'
+	@echo '                     klp-build on every file a Debian stable update changed;'
+	@echo '                     modules booted and exercised; table in build/corpus/ (harness/klp-corpus.sh)'
 	@echo 'make clean           remove build/ (ccache lives in ~/.cache/ccache)'
 	@echo 'variables: KCONFIG=<name> TOOLCHAIN=gcc|clang VM_EXTRA=<paths> VM_TIMEOUT=<s> T=<regex> NOBUILD=1'
 
@@ -81,6 +84,9 @@ klp-build: ensure-deps
 
 check-klp-build: ensure-deps
 	@harness/klp-build-tests.sh all
+
+klp-corpus: ensure-deps
+	@FROM='$(FROM)' TO='$(TO)' harness/klp-corpus.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -7,9 +7,12 @@
 #   TOOLCHAIN  gcc | clang                                   (default: gcc)
 #   LINUX_TARBALL  pristine kernel source tarball
 #                  (default: /usr/src/linux-source-6.12.tar.xz)
+#   KLP_BUILD_DIR  where everything is built (default: build/); another
+#                  base kernel (LINUX_TARBALL) wants its own, as
+#                  harness/klp-corpus.sh does
 
 KLP_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-KLP_BUILD=$KLP_TOP/build
+KLP_BUILD=${KLP_BUILD_DIR:-$KLP_TOP/build}
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 # Don't leak the top-level make's flags/variables (CMD=, KCONFIG=, -j...)
 # into the kernel's make.
@@ -38,7 +41,7 @@ KLP_SRC=$KLP_BUILD/linux                  # pristine + overlay + patches
 KLP_KBUILD=$KLP_BUILD/kbuild$KLP_SUFFIX   # O= directory
 KLP_SELFTESTS=$KLP_BUILD/selftests$KLP_SUFFIX  # built copy of selftests/livepatch
 KLP_VMLOG=$KLP_BUILD/vm$KLP_SUFFIX.log
-KLP_DEBS=$KLP_BUILD/debs
+KLP_DEBS=$KLP_TOP/build/debs     # guest packages, for every build dir
 
 # Fragments merged on top of tinyconfig, in order (names under arch/arm64/configs/).
 KLP_FRAGMENTS=(klp_wo_ftrace.config)

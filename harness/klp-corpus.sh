@@ -1,0 +1,186 @@
+#!/bin/bash
+# make klp-corpus FROM=6.12.113 TO=6.12.115: klp-build measured on real
+# stable fixes.
+#
+#  1. fetch Debian's linux-source-6.12 of both versions (apt-get download;
+#     `apt-cache madison linux-source-6.12` lists the published ones)
+#  2. cut their difference into one patch per changed .c or .h file
+#  3. build the default kernel from FROM in build/corpus/FROM/ (its own
+#     KLP_BUILD_DIR: the tree in build/ stays as it is)
+#  4. run klp-build on each patch whose file that kernel compiles, with a
+#     time limit (KLP_CORPUS_TIMEOUT, default 900 s)
+#  5. boot the FROM kernel once and, for every module built, load it, wait
+#     for the switch, run a workload, disable and unload it; any kernel
+#     warning fails the module (KLP_CORPUS_BOOT=0 skips this step)
+#  6. print a table: files tried, built and passed, no functional change,
+#     refused by reason, failed; build/corpus/FROM-TO/report.txt keeps it,
+#     with one line per file in results.txt and every log beside it
+#
+# Environment: FROM, TO (required, e.g. 6.12.113); KLP_CORPUS_ONLY=regex
+# (only files whose path matches); KLP_CORPUS_TIMEOUT; KLP_CORPUS_BOOT.
+set -uo pipefail
+# shellcheck disable=SC2034 # read by lib.sh's klp_log
+KLP_TAG=klp-corpus
+. "$(dirname "$0")/lib.sh"
+
+FROM=${FROM:-} TO=${TO:-}
+[[ $FROM =~ ^6\.12\.[0-9]+$ && $TO =~ ^6\.12\.[0-9]+$ ]] ||
+    klp_die "FROM and TO must be 6.12.y versions: make klp-corpus FROM=6.12.113 TO=6.12.115"
+TMO=${KLP_CORPUS_TIMEOUT:-900}
+DIR=$KLP_TOP/build/corpus/$FROM-$TO
+CBUILD=$KLP_TOP/build/corpus/$FROM
+mkdir -p "$DIR" "$CBUILD"
+
+# ---- 1. the two source packages -------------------------------------------
+# tarball VERSION: build/corpus/linux-VERSION.tar.xz from Debian's package
+tarball() {
+    local v=$1 t=$KLP_TOP/build/corpus/linux-$1.tar.xz deb full
+    [ -s "$t" ] && { echo "$t"; return 0; }
+    full=$(apt-cache madison linux-source-6.12 |
+           awk -F'|' -v v="$v" '{ gsub(/ /, "", $2) } index($2, v "-") == 1 { print $2; exit }')
+    [ -n "$full" ] || klp_die "linux-source-6.12 $v is not published (apt-cache madison linux-source-6.12; apt-get update?)"
+    klp_log "downloading linux-source-6.12=$full"
+    (cd "$KLP_TOP/build/corpus" && apt-get download -q "linux-source-6.12=$full" >&2) ||
+        klp_die "apt-get download linux-source-6.12=$full failed"
+    deb=$(ls "$KLP_TOP/build/corpus/linux-source-6.12_${full//:/%3a}"_*.deb 2>/dev/null | head -n 1)
+    [ -f "$deb" ] || klp_die "linux-source-6.12=$full: no .deb after download"
+    dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/src/linux-source-6.12.tar.xz > "$t.tmp" &&
+        mv "$t.tmp" "$t" || klp_die "$deb: no usr/src/linux-source-6.12.tar.xz in it"
+    rm -f "$deb"
+    echo "$t"
+}
+
+# tree VERSION: its pristine source, extracted once
+tree() {
+    local d=$KLP_TOP/build/corpus/src-$1
+    if [ ! -f "$d/Makefile" ]; then
+        rm -rf "$d" && mkdir -p "$d"
+        tar -xf "$(tarball "$1")" -C "$d" --strip-components=1 || klp_die "cannot extract linux $1"
+    fi
+    echo "$d"
+}
+from_tar=$(tarball "$FROM") || exit 1
+a=$(tree "$FROM") || exit 1
+b=$(tree "$TO") || exit 1
+
+# ---- 3. the FROM kernel ---------------------------------------------------
+export KLP_BUILD_DIR=$CBUILD LINUX_TARBALL=$from_tar KCONFIG=default
+# shellcheck source=harness/lib.sh
+. "$KLP_TOP/harness/lib.sh"
+klp_log "building the default kernel of $FROM in ${CBUILD#"$KLP_TOP"/} (log: corpus/$FROM-$TO/kernel.log)"
+"$KLP_TOP/harness/kernel.sh" > "$DIR/kernel.log" 2>&1 ||
+    klp_die "the $FROM kernel does not build: ${DIR#"$KLP_TOP"/}/kernel.log"
+
+# ---- 2. one patch per changed file that this kernel compiles --------------
+# Every source and header a compiled object read, from kbuild's .cmd files.
+find "$KLP_KBUILD" -name '*.o.cmd' -print0 |
+    xargs -0 sed -n 's#^ *\(source_[^ ]* := \)\{0,1\}\([^ $]*\.[ch]\) *\\\{0,1\}$#\2#p' |
+    sed "s#^$KLP_SRC/##" | sort -u > "$DIR/compiled.txt"
+
+(cd "$a" && find . -type f \( -name '*.c' -o -name '*.h' \) | sort) > "$DIR/files-a"
+(cd "$b" && find . -type f \( -name '*.c' -o -name '*.h' \) | sort) > "$DIR/files-b"
+sort -u "$DIR/files-a" "$DIR/files-b" | sed 's#^\./##' |
+    grep -Ev '^(Documentation|tools|scripts|samples|usr)/|^arch/[^/]+/' > "$DIR/candidates"
+grep -E '^arch/arm64/' <(sort -u "$DIR/files-a" "$DIR/files-b" | sed 's#^\./##') >> "$DIR/candidates"
+
+rm -rf "$DIR/patches" && mkdir -p "$DIR/patches"
+: > "$DIR/results.txt"
+n=0
+while IFS= read -r f; do
+    [ -z "${KLP_CORPUS_ONLY:-}" ] || [[ $f =~ $KLP_CORPUS_ONLY ]] || continue
+    fa=$a/$f fb=$b/$f
+    [ -f "$fa" ] || fa=/dev/null
+    [ -f "$fb" ] || fb=/dev/null
+    cmp -s "$fa" "$fb" && continue
+    name=$(printf '%s' "$f" | tr -c 'A-Za-z0-9' '_')
+    diff -u --label "a/$f" --label "b/$f" "$fa" "$fb" > "$DIR/patches/$name.patch"
+    if ! grep -qxF "$f" "$DIR/compiled.txt"; then
+        printf '%s\tnot-compiled\t-\n' "$f" >> "$DIR/results.txt"
+        continue
+    fi
+    n=$((n + 1))
+    printf '%s\n' "$f" >> "$DIR/todo"
+done < "$DIR/candidates"
+klp_log "$n changed files that the default kernel compiles"
+
+# ---- 4. klp-build on each -------------------------------------------------
+rm -rf "$DIR/ko" "$DIR/logs" && mkdir -p "$DIR/ko" "$DIR/logs"
+# reason LOG: the refusal, as klp-build's last error line says it
+reason() {
+    local l
+    l=$(grep -E 'klp-build: error: ' "$1" | tail -n 1)
+    l=${l#*klp-build: error: }
+    case $l in
+    'no functional change') echo nochange ;;
+    *'changed data'*|*'data '*'changed'*) echo "refused:changed data" ;;
+    *__init*|*'init '*|*'.init'*) echo "refused:init code" ;;
+    *'assembly'*) echo "refused:assembly" ;;
+    *'build system'*|*'generated'*) echo "refused:build input" ;;
+    *'not built in this configuration'*|*'no object'*) echo "not-compiled" ;;
+    '') echo "failed:no error line" ;;
+    *) echo "refused:other" ;;
+    esac
+}
+i=0
+while IFS= read -r f; do
+    i=$((i + 1))
+    name=$(printf '%s' "$f" | tr -c 'A-Za-z0-9' '_')
+    mod=c$(printf '%03d' "$i")_$(printf '%s' "$name" | tail -c 40)
+    mod=${mod//__/_}
+    log=$DIR/logs/$name.log
+    t0=$(klp_now)
+    O="$KLP_KBUILD" KLP_SRCTREE="$KLP_SRC" CROSS_COMPILE=aarch64-linux-gnu- \
+        timeout "$TMO" "$KLP_SRC/scripts/livepatch/klp-build" -n "$mod" \
+        -o "$DIR/ko/$mod.ko" "$DIR/patches/$name.patch" > "$log" 2>&1
+    rc=$? secs=$(( $(klp_now) - t0 ))
+    if [ $rc -eq 0 ] && [ -f "$DIR/ko/$mod.ko" ]; then
+        res=built
+    elif [ $rc -eq 124 ]; then
+        res="failed:timeout ${TMO}s"
+    else
+        res=$(reason "$log")
+    fi
+    why=$(grep -E 'klp-build: error: ' "$log" | tail -n 1 | sed 's/.*klp-build: error: //')
+    printf '%s\t%s\t%ss\t%s\t%s\n' "$f" "$res" "$secs" "$mod" "$why" >> "$DIR/results.txt"
+    klp_log "[$i/$n] $f: $res (${secs}s)"
+done < <(cat "$DIR/todo" 2>/dev/null)
+rm -f "$DIR/todo"
+
+# ---- 5. boot and exercise every module built ------------------------------
+if [ "${KLP_CORPUS_BOOT:-1}" != 0 ] && ls "$DIR/ko/"*.ko >/dev/null 2>&1; then
+    klp_log "booting $FROM with $(ls "$DIR/ko/"*.ko | wc -l) modules"
+    VM_EXTRA="$DIR/ko $KLP_TOP/harness/klp-corpus-guest.sh" \
+        KLP_CMD='bash /extra/klp-corpus-guest.sh /extra/ko' \
+        VM_TIMEOUT=$((300 + 60 * $(ls "$DIR/ko/"*.ko | wc -l))) \
+        "$KLP_TOP/harness/vm.sh" > "$DIR/boot.log" 2>&1
+    klp_log "boot exit status $? (${DIR#"$KLP_TOP"/}/boot.log)"
+    # guest lines "corpus: MOD pass|FAIL why"
+    while IFS=$'\t' read -r f res secs mod why; do
+        [ "$res" = built ] || { printf '%s\t%s\t%s\t%s\t%s\n' "$f" "$res" "$secs" "$mod" "$why"; continue; }
+        g=$(grep -a -m1 "^corpus: $mod " "$DIR/boot.log")
+        case $g in
+        "corpus: $mod pass"*) res=passed ;;
+        "corpus: $mod FAIL"*) res=wrong why=${g#"corpus: $mod FAIL "} ;;
+        *) res=wrong why="no result from the guest (crash or timeout: boot.log)" ;;
+        esac
+        printf '%s\t%s\t%s\t%s\t%s\n' "$f" "$res" "$secs" "$mod" "$why"
+    done < "$DIR/results.txt" > "$DIR/results.new"
+    mv "$DIR/results.new" "$DIR/results.txt"
+fi
+
+# ---- 6. the table ---------------------------------------------------------
+awk -F'\t' -v from="$FROM" -v to="$TO" '
+    { n[$2]++; total++; if ($2 != "not-compiled") tried++ }
+    $2 ~ /^refused:/ { r[substr($2, 9)]++ }
+    END {
+        printf "klp-corpus %s -> %s: %d changed .c/.h files, %d compiled by the default kernel\n", from, to, total, tried
+        printf "| result | files |\n| --- | ---: |\n"
+        printf "| built, loaded, switched, exercised, unloaded | %d |\n", n["passed"] + 0
+        printf "| built, not booted | %d |\n", n["built"] + 0
+        printf "| no functional change | %d |\n", n["nochange"] + 0
+        for (k in r) printf "| refused: %s | %d |\n", k, r[k]
+        printf "| wrong (guest check failed) | %d |\n", n["wrong"] + 0
+        for (k in n) if (k ~ /^failed/) printf "| %s | %d |\n", k, n[k]
+        printf "| not compiled in this configuration | %d |\n", n["not-compiled"] + 0
+    }' "$DIR/results.txt" | tee "$DIR/report.txt"
+echo "per file: ${DIR#"$KLP_TOP"/}/results.txt"
