@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * klpctl: waiting for a patch's transition to finish.
+ *
+ * transition is polled every 100 ms.  The blockers file is read once a
+ * second and printed when it changed; on a terminal a progress line is
+ * kept up to date on stdout.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "klpctl.h"
+
+/* stdout is a terminal: 1, is not: 0, not known yet: -1 */
+static int tty = -1;
+
+static void progress(const char *name, const char *what, double waited,
+		     double timeout)
+{
+	if (tty != 1)
+		return;
+	printf("\rklpctl: %s: %s, %.0f s of %.0f s ", name, what, waited,
+	       timeout);
+	fflush(stdout);
+}
+
+static void progress_clear(void)
+{
+	if (tty != 1)
+		return;
+	fputs("\r\033[K", stdout);
+	fflush(stdout);
+}
+
+/* Print the blockers if they differ from the last ones printed. */
+static void show_blockers(const char *name, char **last)
+{
+	char *path = sys_path(LP_DIR "/%s/blockers", name);
+	struct blocker *b;
+	char *text;
+	size_t n;
+
+	if (read_text(path, &text)) {
+		free(path);
+		return;
+	}
+	free(path);
+	if (*text && (!*last || strcmp(text, *last))) {
+		if (!blockers_read(name, &b, &n) && n) {
+			progress_clear();
+			blockers_print(name, b, n);
+		}
+		blockers_free(b, n);
+		free(*last);
+		*last = text;
+		return;
+	}
+	free(text);
+}
+
+/**
+ * wait_transition() - wait until a patch is not in transition
+ * @name: the patch
+ * @timeout: seconds
+ * @what: what the transition does, for the progress line
+ *
+ * A patch whose directory went away (disabled and freed) is not in
+ * transition.
+ *
+ * Return: 0, EXIT_TIMEOUT, or EXIT_SYSTEM when transition is unreadable.
+ */
+int wait_transition(const char *name, double timeout, const char *what)
+{
+	char *path = sys_path(LP_DIR "/%s/transition", name);
+	double start = now(), next = start + 1;
+	char *last = NULL;
+	long val;
+	int ret;
+
+	if (tty < 0)
+		tty = isatty(STDOUT_FILENO);
+	for (;;) {
+		ret = read_int(path, &val);
+		if (ret == -ENOENT || (!ret && !val)) {
+			ret = 0;
+			break;
+		}
+		if (ret) {
+			msg("%s: %s", path, strerror(-ret));
+			ret = EXIT_SYSTEM;
+			break;
+		}
+		if (now() - start >= timeout) {
+			ret = EXIT_TIMEOUT;
+			break;
+		}
+		if (now() >= next) {
+			show_blockers(name, &last);
+			next = now() + 1;
+		}
+		progress(name, what, now() - start, timeout);
+		sleep_ms(100);
+	}
+	progress_clear();
+	free(last);
+	free(path);
+	return ret;
+}
