@@ -23,15 +23,18 @@ enum {
 	EXIT_SYSTEM = 4,	/* kernel or system error */
 };
 
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 #define LP_DIR		"/sys/kernel/livepatch"
 #define PATH_BUF	4096
 
 /* util.c */
-void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void msg(const char *fmt, ...) __printf(1, 2);
 void *xmalloc(size_t size);
 void *xrealloc(void *p, size_t size);
 char *xstrdup(const char *s);
-char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xasprintf(const char *fmt, ...) __printf(1, 2);
 double now(void);
 void sleep_ms(long ms);
 
@@ -48,7 +51,7 @@ void strlist_free(struct strlist *l);
 /* sysfs.c: paths of the running system and small file accessors */
 void sys_init(void);
 bool sys_is_fake(void);
-char *sys_path(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *sys_path(const char *fmt, ...) __printf(1, 2);
 const char *sys_release(void);
 int read_text(const char *path, char **out);
 int read_line(const char *path, char *buf, size_t size);

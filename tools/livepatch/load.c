@@ -24,6 +24,16 @@ static int set_enabled(const char *name, const char *val)
 	return ret;
 }
 
+static bool is_enabled(const char *name)
+{
+	char *path = sys_path(LP_DIR "/%s/enabled", name);
+	long val = 1;
+
+	read_int(path, &val);
+	free(path);
+	return val;
+}
+
 static bool in_transition(const char *name)
 {
 	char *path = sys_path(LP_DIR "/%s/transition", name);
@@ -41,7 +51,7 @@ static void timed_out(const char *name, double timeout, const char *then)
 	struct blocker *b;
 	size_t n;
 
-	msg("%s: the transition did not finish in %.0f s; %s", name, timeout,
+	msg("%s: the transition did not finish in %g s; %s", name, timeout,
 	    then);
 	if (!blockers_read(name, &b, &n) && n)
 		blockers_print(name, b, n);
@@ -73,7 +83,7 @@ static int load_module(const struct modinfo *mi, double timeout)
 	}
 	ret = wait_transition(name, timeout, "reverting");
 	if (ret == EXIT_TIMEOUT) {
-		msg("%s: the reverse transition did not finish in %.0f s either; left in transition",
+		msg("%s: the reverse transition did not finish in %g s either; left in transition",
 		    name, timeout);
 		return EXIT_SYSTEM;
 	}
@@ -172,6 +182,35 @@ static bool disabled_module(const char *name)
 	return ret;
 }
 
+/*
+ * An unload timed out: enable the patch again, which reverses the
+ * transition.  If the disable finished meanwhile, enabling fails and the
+ * patch is gone: go on with the removal (return 0).
+ */
+static int revert_unload(const char *name, double timeout)
+{
+	int ret, err;
+
+	timed_out(name, timeout, "enabling it again");
+	err = set_enabled(name, "1");
+	if (err && in_transition(name)) {
+		msg("%s: cannot revert: enabled: %s", name, strerror(-err));
+		return EXIT_SYSTEM;
+	}
+	if (err)
+		return 0;
+	ret = wait_transition(name, timeout, "re-enabling");
+	if (ret == EXIT_TIMEOUT) {
+		msg("%s: the reverse transition did not finish in %g s either; left in transition",
+		    name, timeout);
+		return EXIT_SYSTEM;
+	}
+	if (ret)
+		return ret;
+	msg("%s: unload reverted; the patch stays enabled", name);
+	return EXIT_TIMEOUT;
+}
+
 /**
  * cmd_unload() - klpctl unload NAME
  * @name: the patch
@@ -194,35 +233,15 @@ int cmd_unload(const char *name, double timeout)
 			       name);
 		return ret;
 	}
-	err = set_enabled(name, "0");
+	/* enabled already 0: being disabled (by someone else); just wait */
+	err = is_enabled(name) ? set_enabled(name, "0") : 0;
 	if (err && patch_loaded(name)) {
 		msg("%s: cannot disable: enabled: %s", name, strerror(-err));
 		return EXIT_SYSTEM;
 	}
 	ret = wait_transition(name, timeout, "unpatching");
-	if (ret == EXIT_TIMEOUT) {
-		timed_out(name, timeout, "enabling it again");
-		err = set_enabled(name, "1");
-		if (err && in_transition(name)) {
-			msg("%s: cannot revert: enabled: %s", name,
-			    strerror(-err));
-			return EXIT_SYSTEM;
-		}
-		/* if the disable finished meanwhile, err is set: remove */
-		if (!err) {
-			ret = wait_transition(name, timeout, "re-enabling");
-			if (ret == EXIT_TIMEOUT) {
-				msg("%s: the reverse transition did not finish in %.0f s either; left in transition",
-				    name, timeout);
-				return EXIT_SYSTEM;
-			}
-			if (!ret)
-				msg("%s: unload reverted; the patch stays enabled",
-				    name);
-			return ret ? ret : EXIT_TIMEOUT;
-		}
-		ret = 0;
-	}
+	if (ret == EXIT_TIMEOUT)
+		ret = revert_unload(name, timeout);
 	if (ret)
 		return ret;
 	ret = module_remove(name, timeout);

@@ -54,7 +54,8 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "load", O_TIMEOUT | O_INSTALLED, "load FILE.ko|--installed [--timeout S]" },
+	{ "load", O_TIMEOUT | O_INSTALLED,
+	  "load FILE.ko|--installed [--timeout S]" },
 	{ "unload", O_TIMEOUT | O_ALL, "unload NAME|--all [--timeout S]" },
 	{ "list", O_JSON, "list [--json]" },
 	{ "info", O_JSON, "info FILE.ko|NAME [--json]" },
@@ -66,7 +67,7 @@ static const struct command *find_command(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(commands[i].name, name))
 			return &commands[i];
 	return NULL;
@@ -165,7 +166,7 @@ static int check(const struct opts *o, const struct command *c)
 	int want = 1;
 	size_t i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(names); i++)
 		if (given & names[i].bit & ~c->opts) {
 			msg("%s: %s is not an option of it (usage: klpctl %s)",
 			    c->name, names[i].name, c->synopsis);

@@ -89,7 +89,7 @@ bool module_file_name(const char *arg)
 
 	if (strchr(arg, '/'))
 		return true;
-	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(ext); i++) {
 		size_t n = strlen(ext[i]);
 
 		if (len > n && !strcmp(arg + len - n, ext[i]))

@@ -23,7 +23,7 @@
 #define STORE		"/var/lib/livepatch"
 
 static const char * const exts[] = { ".ko", ".ko.xz", ".ko.gz", ".ko.zst" };
-#define NEXTS		(sizeof(exts) / sizeof(exts[0]))
+#define NEXTS		ARRAY_SIZE(exts)
 
 static const char *root;
 
