@@ -200,8 +200,8 @@ run -- --root "$w/root" uninstall ../x.ko; expect "uninstall: a file name" 1 'no
 ### list with the fake sysfs
 run -- --root "$w/root" list
 expect "list text" 0 '^  p1: enabled, replace no' '^  p2: enabled, in transition, replace yes' \
-	'^    vmlinux \(patched\): foo,1' '^klpctl: p2: pid 123 \(cat\) in bar$' \
-	'^klpctl: p2: pid 124 \(sleep\): stack not reliable' '^klpctl: p2: and 3 more tasks' \
+	'^    vmlinux \(patched\): foo,1' '^    blocked by: pid 123 \(cat\) in bar$' \
+	'^    blocked by: pid 124 \(sleep\): stack not reliable' '^    blocked by: 3 more tasks$' \
 	"^  1\. livepatch_a \(not loaded\)"
 run -- --root "$w/root" list --json
 echo "$out" > "$w/list.json"
@@ -316,7 +316,7 @@ expect "load --installed: nothing for this release" 0 '^klpctl: no patches insta
 
 ### unload that times out is reverted (never forced)
 fakepatch p3 1 1 0 vmlinux/baz,1
-printf '123 baz new\n' > "$sr/sys/kernel/livepatch/p3/blockers"
+printf '123 baz new\n+2 more\n' > "$sr/sys/kernel/livepatch/p3/blockers"
 # stands in for the kernel: the reverse (enabled back to 1) finishes
 en=$sr/sys/kernel/livepatch/p3/enabled
 ( until [ "$(cat "$en")" = 0 ]; do sleep 0.05; done
@@ -325,7 +325,7 @@ en=$sr/sys/kernel/livepatch/p3/enabled
 watcher=$!
 run -- unload p3 --timeout 1.5
 expect "unload: timeout reverts" 3 '^klpctl: p3: the transition did not finish in 1.5 s; enabling it again' \
-	'^klpctl: p3: pid 123 \(cat\) in baz$' '^klpctl: p3: unload reverted; the patch stays enabled'
+	'^klpctl: p3: pid 123 \(cat\) in baz$' '^klpctl: p3: and 2 more tasks$' '^klpctl: p3: unload reverted; the patch stays enabled'
 wait "$watcher"; watcher=
 [ "$(cat "$en")" = 1 ] || fail "unload: enabled is '$(cat "$en")' after the revert"
 fakepatch p4 1 1 0 vmlinux/qux,1

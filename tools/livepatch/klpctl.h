@@ -151,6 +151,7 @@ void patch_free(struct lp_patch *p);
 int patches_list(struct strlist *names);
 int blockers_read(const char *name, struct blocker **b, size_t *n);
 void blockers_free(struct blocker *b, size_t n);
+char *blocker_text(const struct blocker *b);
 void blockers_print(const char *name, const struct blocker *b, size_t n);
 void blockers_json(struct json *j, const struct blocker *b, size_t n);
 

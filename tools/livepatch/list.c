@@ -89,9 +89,13 @@ static void text_patch(const struct lp_patch *p, bool installed)
 			       p->objs[i].funcs[k].pos);
 		printf("\n");
 	}
-	if (!blockers_read(p->name, &b, &n) && n) {
-		fflush(stdout);
-		blockers_print(p->name, b, n);
+	if (blockers_read(p->name, &b, &n))
+		n = 0;
+	for (i = 0; i < n; i++) {
+		char *s = blocker_text(&b[i]);
+
+		printf("    blocked by: %s\n", s);
+		free(s);
 	}
 	blockers_free(b, n);
 }

@@ -194,26 +194,38 @@ void blockers_free(struct blocker *b, size_t n)
 	free(b);
 }
 
-/* One line per blocker: "klpctl: <patch>: pid 123 (cat) in pipe_read". */
+/**
+ * blocker_text() - a blocker in words
+ * @b: the blocker
+ *
+ * Return: a malloc'ed "pid 123 (cat) in pipe_read", "pid 124 (sh): stack
+ * not reliable" or "3 more tasks".
+ */
+char *blocker_text(const struct blocker *b)
+{
+	char *comm, *s;
+
+	if (!b->pid)
+		return xasprintf("%ld more tasks", b->more);
+	comm = task_comm(b->pid);
+	if (b->func)
+		s = xasprintf("pid %ld (%s) in %s", b->pid, comm, b->func);
+	else
+		s = xasprintf("pid %ld (%s): stack not reliable", b->pid, comm);
+	free(comm);
+	return s;
+}
+
+/* One message per blocker: "klpctl: <patch>: pid 123 (cat) in pipe_read". */
 void blockers_print(const char *name, const struct blocker *b, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		char *comm;
+		char *s = blocker_text(&b[i]);
 
-		if (!b[i].pid) {
-			msg("%s: and %ld more tasks", name, b[i].more);
-			continue;
-		}
-		comm = task_comm(b[i].pid);
-		if (b[i].func)
-			msg("%s: pid %ld (%s) in %s", name, b[i].pid, comm,
-			    b[i].func);
-		else
-			msg("%s: pid %ld (%s): stack not reliable", name,
-			    b[i].pid, comm);
-		free(comm);
+		msg("%s: %s%s", name, b[i].pid ? "" : "and ", s);
+		free(s);
 	}
 }
 
