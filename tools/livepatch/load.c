@@ -70,6 +70,11 @@ static int load_module(const struct modinfo *mi, double timeout)
 	if (ret)
 		return ret;
 	ret = wait_transition(name, timeout, "patching");
+	if (!ret && !patch_loaded(name)) {
+		msg("%s: inserted, but it registered no patch in %s; removing it",
+		    name, LP_DIR);
+		return module_remove(name, timeout) ?: EXIT_SYSTEM;
+	}
 	if (ret != EXIT_TIMEOUT) {
 		if (!ret)
 			printf("%s: loaded and enabled\n", name);
