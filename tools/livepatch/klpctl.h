@@ -117,6 +117,7 @@ void modinfo_free(struct modinfo *mi);
 int parse_func(const char *spec, struct lp_func *f);
 bool module_file_name(const char *arg);
 int loaded_vermagic(char **vermagic);
+char *module_file_of(const char *name);
 int module_insert(const struct modinfo *mi);
 int module_remove(const char *name, double timeout);
 

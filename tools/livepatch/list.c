@@ -219,6 +219,9 @@ static int info_gather(const char *arg, struct info *in)
 	}
 	in->loaded = !patch_read(name, &in->p);
 	find_installed(in, name);
+	/* a loaded patch that is not installed: its file in /lib/modules */
+	if (!in->have_file && !file && in->loaded)
+		file = module_file_of(name);
 	if (file) {
 		ret = modinfo_read(file, &in->mi);
 		free(file);
@@ -380,7 +383,9 @@ static void info_text(const struct info *in, const char *name)
 /**
  * cmd_info() - klpctl info FILE.ko|NAME [--json]
  * @arg: a module file (has a '/' or ends in .ko[.xz|.gz|.zst]) or the
- *       name of a loaded or installed patch
+ *       name of a loaded or installed patch; for a name the file is the
+ *       one installed for the running release, else the loaded module's
+ *       in /lib/modules/<release>
  * @json: JSON instead of text
  *
  * Return: an exit code.

@@ -286,6 +286,28 @@ int loaded_vermagic(char **vermagic)
 }
 
 /**
+ * module_file_of() - the file of a module in /lib/modules/<release>
+ * @name: the module
+ *
+ * Return: a malloc'ed path as libkmod finds it (modules.dep), or NULL.
+ */
+char *module_file_of(const char *name)
+{
+	struct kmod_ctx *c = kmod_ctx_get();
+	struct kmod_module *mod;
+	const char *path;
+	char *ret = NULL;
+
+	if (!c || kmod_module_new_from_name(c, name, &mod) < 0)
+		return NULL;
+	path = kmod_module_get_path(mod);
+	if (path && !access(path, R_OK))
+		ret = xstrdup(path);
+	kmod_module_unref(mod);
+	return ret;
+}
+
+/**
  * module_insert() - insert a module file with libkmod
  * @mi: the module, checked by precheck_load()
  *

@@ -16,12 +16,14 @@
 /* stdout is a terminal: 1, is not: 0, not known yet: -1 */
 static int tty = -1;
 
+/* Rewrite the progress line when its text changes (once a second). */
 static void progress(const char *name, const char *what, double waited,
-		     double timeout)
+		     double timeout, long *shown)
 {
-	if (tty != 1)
+	if (tty != 1 || (long)waited == *shown)
 		return;
-	printf("\rklpctl: %s: %s, %.0f s of %.0f s ", name, what, waited,
+	*shown = waited;
+	printf("\rklpctl: %s: %s, %ld s of %g s ", name, what, *shown,
 	       timeout);
 	fflush(stdout);
 }
@@ -76,7 +78,7 @@ int wait_transition(const char *name, double timeout, const char *what)
 	char *path = sys_path(LP_DIR "/%s/transition", name);
 	double start = now(), next = start + 1;
 	char *last = NULL;
-	long val;
+	long val, shown = -1;
 	int ret;
 
 	if (tty < 0)
@@ -98,9 +100,11 @@ int wait_transition(const char *name, double timeout, const char *what)
 		}
 		if (now() >= next) {
 			show_blockers(name, &last);
+			if (tty == 1)
+				shown = -1;	/* the line was cleared */
 			next = now() + 1;
 		}
-		progress(name, what, now() - start, timeout);
+		progress(name, what, now() - start, timeout, &shown);
 		sleep_ms(100);
 	}
 	progress_clear();
