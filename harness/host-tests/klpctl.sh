@@ -324,10 +324,18 @@ expect "load --installed: nothing for this release" 0 '^klpctl: no patches insta
 ### unload that times out is reverted (never forced)
 fakepatch p3 1 1 0 vmlinux/baz,1
 printf '123 baz new\n+2 more\n' > "$sr/sys/kernel/livepatch/p3/blockers"
+# await FILE VALUE: until FILE holds VALUE, for at most 30 s
+await() {
+	local n=0
+	until [ "$(cat "$1")" = "$2" ]; do
+		n=$((n + 1))
+		[ $n -lt 600 ] || return 1
+		sleep 0.05
+	done
+}
 # stands in for the kernel: the reverse (enabled back to 1) finishes
 en=$sr/sys/kernel/livepatch/p3/enabled
-( until [ "$(cat "$en")" = 0 ]; do sleep 0.05; done
-  until [ "$(cat "$en")" = 1 ]; do sleep 0.05; done
+( await "$en" 0 && await "$en" 1 &&
   echo 0 > "$sr/sys/kernel/livepatch/p3/transition" ) &
 watcher=$!
 run -- unload p3 --timeout 1.5
@@ -339,6 +347,20 @@ fakepatch p4 1 1 0 vmlinux/qux,1
 run -- unload p4 --timeout 0.3
 expect "unload: reverse that does not finish either" 4 'did not finish in 0.3 s either; left in transition'
 [ -s "$sr/sys/kernel/livepatch/p4/force" ] && fail "unload: wrote to force"
+# SIGTERM while waiting: reverted as on a timeout, not killed midway
+fakepatch p5 1 1 0 vmlinux/sig,1
+en=$sr/sys/kernel/livepatch/p5/enabled
+KLPCTL_SYSROOT="$sr" KLPCTL_RELEASE=$rel "$k" unload p5 --timeout 60 > "$w/sig.out" 2>&1 &
+kpid=$!
+( await "$en" 0 && kill -TERM "$kpid" && await "$en" 1 &&
+  echo 0 > "$sr/sys/kernel/livepatch/p5/transition" ) &
+watcher=$!
+wait "$kpid"
+rc=$?
+out=$(cat "$w/sig.out")
+wait "$watcher"; watcher=
+expect "unload: SIGTERM reverts" 3 '^klpctl: p5: interrupted; enabling it again$' \
+	'^klpctl: p5: unload reverted; the patch stays enabled'
 run -- unload nosuch; expect "unload: unknown patch" 1 '^klpctl: nosuch: no such livepatch is loaded'
 
 ### JSON escaping

@@ -170,6 +170,8 @@ int precheck_load(const struct modinfo *mi);
 
 /* wait.c: transitions */
 int wait_transition(const char *name, double timeout, const char *what);
+void wait_catch_signals(void);
+bool wait_interrupted(void);
 
 /* load.c */
 int cmd_load(const char *file, double timeout);

@@ -45,14 +45,17 @@ static bool in_transition(const char *name)
 	return val;
 }
 
-/* After a timeout: name the tasks the kernel found busy, if it says. */
+/* After a timeout or a signal: name the tasks the kernel found busy, if it says. */
 static void timed_out(const char *name, double timeout, const char *then)
 {
 	struct blocker *b;
 	size_t n;
 
-	msg("%s: the transition did not finish in %g s; %s", name, timeout,
-	    then);
+	if (wait_interrupted())
+		msg("%s: interrupted; %s", name, then);
+	else
+		msg("%s: the transition did not finish in %g s; %s", name,
+		    timeout, then);
 	if (!blockers_read(name, &b, &n) && n)
 		blockers_print(name, b, n);
 	blockers_free(b, n);
@@ -150,7 +153,7 @@ int cmd_load_installed(double timeout)
 	}
 	if (!names.n)
 		printf("klpctl: no patches installed for %s\n", release);
-	for (i = 0; i < names.n; i++) {
+	for (i = 0; i < names.n && !wait_interrupted(); i++) {
 		char *file = store_file(release, names.v[i]);
 		struct modinfo mi;
 
@@ -170,6 +173,11 @@ int cmd_load_installed(double timeout)
 		if (one && !ret)
 			ret = one;
 		free(file);
+	}
+	if (i < names.n) {
+		msg("interrupted: %zu installed patches not loaded",
+		    names.n - i);
+		ret = ret ?: EXIT_TIMEOUT;
 	}
 	strlist_free(&names);
 	return ret;
@@ -322,8 +330,12 @@ int cmd_unload_all(double timeout)
 	for (i = 0; i < names.n && !stack; i++)
 		r[i].rank = load_rank(names.v[i]);
 	qsort(r, names.n, sizeof(*r), cmp_rank);
-	for (i = 0; i < names.n && !ret; i++)
+	for (i = 0; i < names.n && !ret && !wait_interrupted(); i++)
 		ret = cmd_unload(r[i].name, timeout);
+	if (!ret && i < names.n) {
+		msg("interrupted: %zu patches not unloaded", names.n - i);
+		ret = EXIT_TIMEOUT;
+	}
 	free(r);
 	strlist_free(&names);
 	return ret;

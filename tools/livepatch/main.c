@@ -208,6 +208,8 @@ int main(int argc, char **argv)
 	if (o.root)
 		store_set_root(o.root);
 
+	if (!strcmp(c->name, "load") || !strcmp(c->name, "unload"))
+		wait_catch_signals();
 	if (!strcmp(c->name, "load"))
 		ret = o.installed ? cmd_load_installed(o.timeout) :
 				    cmd_load(o.arg, o.timeout);

@@ -5,13 +5,45 @@
  * transition is polled every 100 ms.  The blockers file is read once a
  * second and printed when it changed; on a terminal a progress line is
  * kept up to date on stdout.
+ *
+ * SIGINT, SIGTERM and SIGHUP end the first wait as a timeout does, so
+ * that the caller reverses the transition instead of leaving it pending;
+ * later signals are ignored while the reverse transition is waited for.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "klpctl.h"
+
+/* 0: no signal, 1: one arrived, 2: it ended a wait */
+static volatile sig_atomic_t stop_req;
+
+static void on_signal(int sig)
+{
+	if (!stop_req)
+		stop_req = 1;
+}
+
+/* Catch the signals that would otherwise kill klpctl mid-transition. */
+void wait_catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	size_t i;
+
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+/* Whether a signal asked klpctl to stop: start nothing new. */
+bool wait_interrupted(void)
+{
+	return stop_req;
+}
 
 /* stdout is a terminal: 1, is not: 0, not known yet: -1 */
 static int tty = -1;
@@ -71,7 +103,8 @@ static void show_blockers(const char *name, char **last)
  * A patch whose directory went away (disabled and freed) is not in
  * transition.
  *
- * Return: 0, EXIT_TIMEOUT, or EXIT_SYSTEM when transition is unreadable.
+ * Return: 0, EXIT_TIMEOUT (also when a signal ended the wait), or
+ * EXIT_SYSTEM when transition is unreadable.
  */
 int wait_transition(const char *name, double timeout, const char *what)
 {
@@ -94,7 +127,9 @@ int wait_transition(const char *name, double timeout, const char *what)
 			ret = EXIT_SYSTEM;
 			break;
 		}
-		if (now() - start >= timeout) {
+		if (now() - start >= timeout || stop_req == 1) {
+			if (stop_req)
+				stop_req = 2;
 			ret = EXIT_TIMEOUT;
 			break;
 		}
