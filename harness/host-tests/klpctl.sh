@@ -188,6 +188,8 @@ run -- load --bogus; expect "usage: unknown option" 1 '^klpctl: --bogus: unknown
 run -- --help; expect "usage: --help" 0 '^usage: klpctl' 'uninstall NAME'
 [ "$(echo "$out" | grep -c .)" -gt 5 ] || fail "--help is too short"
 run -- load "$w/missing.ko"; expect "load: missing file" 1 "^klpctl: $w/missing.ko: No such file"
+echo text > "$w/text.ko"
+run -- load "$w/text.ko"; expect "load: not a module" 1 "^klpctl: $w/text.ko: cannot read its modinfo: "
 
 ### install store (--root)
 st=$w/root/var/lib/livepatch/$rel

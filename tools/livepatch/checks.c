@@ -152,30 +152,30 @@ static int check_conflicts(const struct modinfo *mi)
 	return ret;
 }
 
-/* Whether lockdown or module.sig_enforce makes the kernel want signatures. */
+/*
+ * Why the kernel wants module signatures (lockdown integrity or
+ * confidentiality, module.sig_enforce), or NULL if it does not.
+ */
 static const char *sig_required(void)
 {
 	char *path = sys_path("/sys/kernel/security/lockdown");
-	static char why[64];
+	const char *why = NULL;
 	char buf[256];
-	bool yes = false;
 
 	if (!read_line(path, buf, sizeof(buf))) {
 		if (strstr(buf, "[integrity]"))
-			snprintf(why, sizeof(why), "lockdown=integrity");
+			why = "lockdown=integrity";
 		else if (strstr(buf, "[confidentiality]"))
-			snprintf(why, sizeof(why), "lockdown=confidentiality");
-		yes = strstr(buf, "[integrity]") ||
-		      strstr(buf, "[confidentiality]");
+			why = "lockdown=confidentiality";
 	}
 	free(path);
-	if (yes)
+	if (why)
 		return why;
 	path = sys_path("/sys/module/module/parameters/sig_enforce");
 	if (!read_line(path, buf, sizeof(buf)) && buf[0] == 'Y')
-		yes = true;
+		why = "module.sig_enforce=1";
 	free(path);
-	return yes ? "module.sig_enforce=1" : NULL;
+	return why;
 }
 
 static int check_signature(const struct modinfo *mi)
