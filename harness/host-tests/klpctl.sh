@@ -365,6 +365,25 @@ expect "unload: SIGTERM reverts" 3 '^klpctl: p5: interrupted; enabling it again$
 	'^klpctl: p5: unload reverted; the patch stays enabled'
 run -- unload nosuch; expect "unload: unknown patch" 1 '^klpctl: nosuch: no such livepatch is loaded'
 
+### unload --all: the most recently stacked patch first.  With a fake
+### system the first removal stops it, which shows which one came first.
+sr_main=$sr
+sr=$w/sys2
+mkdir -p "$sr/proc"
+fakepatch older 1 0 0 vmlinux/f1,1
+fakepatch newer 1 0 0 vmlinux/f2,1
+fakepatch middle 1 0 0 vmlinux/f3,1
+printf '%s 16384 0 - Live 0x0 (OK)\n' newer middle older > "$sr/proc/modules"
+run -- unload --all
+expect "unload --all: by module load order" 4 '^klpctl: newer: not removed: KLPCTL_SYSROOT is set$'
+echo 3 > "$sr/sys/kernel/livepatch/older/stack_order"
+echo 1 > "$sr/sys/kernel/livepatch/newer/stack_order"
+echo 2 > "$sr/sys/kernel/livepatch/middle/stack_order"
+run -- unload --all; expect "unload --all: by stack_order" 4 '^klpctl: older: not removed'
+[ "$(cat "$sr"/sys/kernel/livepatch/{older,newer,middle}/enabled | tr '\n' ' ')" = "0 0 1 " ] ||
+	fail "unload --all: enabled files: $(cat "$sr"/sys/kernel/livepatch/*/enabled | tr '\n' ' ')"
+sr=$sr_main
+
 ### JSON escaping
 printf 'we"ird\\\x01\xff\n' > "$sr/proc/123/comm"
 run -- list --json
