@@ -134,7 +134,7 @@ struct lp_patch {
 	int enabled;
 	int transition;
 	int replace;		/* -1: no such attribute (before 6.11) */
-	long stack_order;	/* -1: no such attribute (before 6.13) */
+	long stack_order;	/* -1: no such attribute (6.12) */
 	struct lp_obj *objs;
 	size_t nobjs;
 };
