@@ -277,6 +277,8 @@ run -- info p1 --json
 expect "info: loaded patch, functions from sysfs" 0 '"loaded": true' '"functions_from": "sysfs"' '"name": "other_fn"'
 run -- --root "$w/root" info livepatch_a
 expect "info: installed patch by name" 0 "^installed for: $rel" '^loaded: no' '^  vmlinux: cmdline_proc_show,1'
+run -- --root "$w/root" info livepatch-a
+expect "info: a name with '-' for '_'" 0 '^name: livepatch_a$'
 run -- info nosuch; expect "info: unknown name" 1 "^klpctl: nosuch: not loaded and not installed for $rel"
 run -- info "$w/badfunc.ko"; expect "info: malformed livepatch_func" 2 "bad livepatch_func 'foo'"
 

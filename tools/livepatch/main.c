@@ -187,6 +187,7 @@ int main(int argc, char **argv)
 {
 	struct opts o = { .timeout = DEFAULT_TIMEOUT };
 	const struct command *c;
+	char *name = NULL, *p;
 	int ret;
 
 	sys_init();
@@ -207,6 +208,15 @@ int main(int argc, char **argv)
 		return ret;
 	if (o.root)
 		store_set_root(o.root);
+	/* module names as the kernel spells them: '-' is '_' (as modprobe) */
+	if (o.arg && strcmp(c->name, "load") && strcmp(c->name, "install") &&
+	    !module_file_name(o.arg)) {
+		name = xstrdup(o.arg);
+		for (p = name; *p; p++)
+			if (*p == '-')
+				*p = '_';
+		o.arg = name;
+	}
 
 	if (!strcmp(c->name, "load") || !strcmp(c->name, "unload"))
 		wait_catch_signals();
@@ -225,5 +235,6 @@ int main(int argc, char **argv)
 	else
 		ret = cmd_uninstall(o.arg);
 	fflush(stdout);
+	free(name);
 	return ret;
 }
