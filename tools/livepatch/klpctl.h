@@ -24,6 +24,7 @@ enum {
 };
 
 #define __printf(a, b)	__attribute__((format(printf, a, b)))
+#define __always_unused	__attribute__((unused))
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define LP_DIR		"/sys/kernel/livepatch"

@@ -21,7 +21,7 @@
 /* 0: no signal, 1: one arrived, 2: it ended a wait */
 static volatile sig_atomic_t stop_req;
 
-static void on_signal(int sig)
+static void on_signal(int sig __always_unused)
 {
 	if (!stop_req)
 		stop_req = 1;
