@@ -342,11 +342,14 @@ en=$sr/sys/kernel/livepatch/p3/enabled
 ( await "$en" 0 && await "$en" 1 &&
   echo 0 > "$sr/sys/kernel/livepatch/p3/transition" ) &
 watcher=$!
-run -- unload p3 --timeout 1.5
-expect "unload: timeout reverts" 3 '^klpctl: p3: the transition did not finish in 1.5 s; enabling it again' \
+run -- unload p3 --timeout 3
+expect "unload: timeout reverts" 3 '^klpctl: p3: the transition did not finish in 3 s; enabling it again' \
 	'^klpctl: p3: pid 123 \(cat\) in baz$' '^klpctl: p3: and 2 more tasks$' '^klpctl: p3: unload reverted; the patch stays enabled'
 wait "$watcher"; watcher=
 [ "$(cat "$en")" = 1 ] || fail "unload: enabled is '$(cat "$en")' after the revert"
+# named while waiting (after 1 s) and again at the timeout
+[ "$(grep -c '^klpctl: p3: pid 123 (cat) in baz$' <<< "$out")" = 2 ] ||
+	fail "unload: blockers not printed both while waiting and at the timeout: $(echo "$out" | tr '\n' '|')"
 fakepatch p4 1 1 0 vmlinux/qux,1
 run -- unload p4 --timeout 0.3
 expect "unload: reverse that does not finish either" 4 'did not finish in 0.3 s either; left in transition'
