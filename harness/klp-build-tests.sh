@@ -6,15 +6,16 @@
 #
 # Cases live in tools/testing/selftests/livepatch/klp_build/ (see its
 # README).  With CASE arguments only those run (names as in the README,
-# FAIL cases with their -FAIL suffix); `subset` is the representative set
-# in SUBSET below.
+# FAIL and HOST cases with their -FAIL/-HOST suffix); `subset` is the
+# representative set in SUBSET below.
 #
 #  1. build the kernel once with harness/kernel.sh (skipped with
 #     KLP_NOBUILD=1);
 #  2. for each case, build one module per step with harness/klp-build.sh
 #     into build/klp/ (PATCH=..., KLP_NAME=<step>); a FAIL case must be
 #     refused: non-zero exit, no build/klp/<name>.ko, output matching its
-#     .expect regex;
+#     .expect regex; a HOST case (NAME-HOST.sh) runs on the host and
+#     builds what it needs itself;
 #  3. one VM boot (harness/vm.sh) running test-klp-build.sh over every
 #     module built, with the LOADED scripts.
 # Prints "PASS: case" / "FAIL: case: reason" per case and a summary
@@ -29,7 +30,8 @@ KLP_TAG=klp-build-tests
 CASEDIR=$KLP_TOP/tools/testing/selftests/livepatch/klp_build
 OUT=$KLP_BUILD/klp-build-tests$KLP_SUFFIX
 KLPDIR=$KLP_BUILD/klp
-SUBSET=(shadow_fork callbacks static_local clone module_before replace line_shift-FAIL)
+SUBSET=(shadow_fork callbacks static_local clone module_before replace line_shift-FAIL
+	c2_line_comment-FAIL c2_modinfo-HOST)
 
 mode=${1:-all}
 [ $# -gt 0 ] && shift
@@ -38,13 +40,17 @@ all|subset) ;;
 *) echo "usage: $0 [all|subset] [CASE...]" >&2; exit 2 ;;
 esac
 
-# every case: NAME for NAME.patch + NAME-LOADED.sh, NAME-FAIL for NAME-FAIL.patch
+# every case: NAME for NAME.patch + NAME-LOADED.sh, NAME-FAIL for
+# NAME-FAIL.patch, NAME-HOST for NAME-HOST.sh (a host-side check)
 all_cases() {
 	local p n
 	for p in "$CASEDIR"/*.patch; do
 		n=$(basename "$p" .patch)
 		[[ $n =~ -[0-9]+$ ]] && continue
 		echo "$n"
+	done
+	for p in "$CASEDIR"/*-HOST.sh; do
+		basename "$p" .sh
 	done
 }
 mapfile -t known < <(all_cases)
@@ -97,6 +103,22 @@ stage=$OUT/stage/klp-build
 mkdir -p "$stage"
 vm_cases=()
 for c in "${cases[@]}"; do
+	if [[ $c == *-HOST ]]; then
+		# a host-side check: runs klp-build itself (KLPB_BUILD, as
+		# harness/klp-build.sh) with scratch space in KLPB_OUT; exit 0
+		# passes, the last line of its output says why it failed
+		klp_log "$c: host check"
+		rm -rf "${OUT:?}/$c"
+		mkdir -p "$OUT/$c"
+		if KLPB_BUILD=$KLP_TOP/harness/klp-build.sh KLPB_OUT=$OUT/$c \
+		   KLPB_CASEDIR=$CASEDIR KLPB_KBUILD=$KLP_KBUILD KLPB_SRC=$KLP_SRC \
+		   KLPB_KLPDIR=$KLPDIR bash "$CASEDIR/$c.sh" > "$OUT/$c.log" 2>&1; then
+			record "$c" PASS
+		else
+			record "$c" FAIL "$(last_line "$OUT/$c.log")"
+		fi
+		continue
+	fi
 	if [[ $c == *-FAIL ]]; then
 		expect=$CASEDIR/$c.expect
 		[ -f "$expect" ] || { record "$c" FAIL "no $c.expect"; continue; }

@@ -1,5 +1,5 @@
 #!/bin/bash
-# klp-build (issue 14): the representative subset of the integration tests
+# klp-build (issues 14, 21): the representative subset of the integration tests
 # (harness/klp-build-tests.sh subset): each fix becomes a module with
 # scripts/livepatch/klp-build, refusals are checked on the host, and one
 # boot of the default kernel checks every module's LOADED test before,

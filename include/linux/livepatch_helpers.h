@@ -13,9 +13,12 @@
 
 #include <linux/compiler.h>
 #include <linux/stringify.h>
+/*
+ * As upstream's header: a fix that includes only this header can use
+ * struct klp_object, klp_shadow_*() and the syscall macros.
+ */
 #include <linux/syscalls.h>
-
-struct klp_object;
+#include <linux/livepatch.h>
 
 /**
  * KLP_OBJNAME - name of the object the current file is built into
