@@ -40,12 +40,16 @@ grep -qx "livepatch_build_id=$vmid" <<< "$mi" ||
 funcs=$(grep '^livepatch_func=' <<< "$mi" | sort | tr '\n' ' ')
 [ "$funcs" = "livepatch_func=vmlinux:meminfo_proc_show " ] ||
 	fail "modinfo livepatch_func of proc_string: '$funcs'"
-kb c2_modinfo_m "$KLPB_CASEDIR/module_before.patch" ||
+grep -qx 'livepatch_replace=Y' <<< "$mi" ||
+	fail "modinfo of an atomic replace patch has no livepatch_replace=Y"
+kb c2_modinfo_m "$KLPB_CASEDIR/module_before.patch" KLP_REPLACE=0 ||
 	fail "klp-build of module_before.patch failed: $(tail -n 1 "$KLPB_OUT/c2_modinfo_m.log")"
 funcs=$(modinfo_of "$KLPB_KLPDIR/c2_modinfo_m.ko" | grep '^livepatch_func=' | sort | tr '\n' ' ')
 [ "$funcs" = "livepatch_func=livepatch_shadow_mod:dummy_alloc " ] ||
 	fail "modinfo livepatch_func of module_before: '$funcs'"
-echo "ok: modinfo build-id $vmid, livepatch_func entries"
+modinfo_of "$KLPB_KLPDIR/c2_modinfo_m.ko" | grep -q '^livepatch_replace=' &&
+	fail "modinfo of a --no-replace patch has livepatch_replace"
+echo "ok: modinfo build-id $vmid, livepatch_func and livepatch_replace entries"
 
 # 2. the kernel's notes: another build-id is refused
 other=$KLPB_OUT/other.notes
