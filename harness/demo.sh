@@ -1,6 +1,7 @@
 #!/bin/bash
 # Guest side of `make run`: the upstream livepatch sample on the ftrace-free
 # backend, printed like a shell transcript ("# cmd" before each command).
+# Then the same through klpctl (load, list, unload) when the image has it.
 # Exit status 0 only if every step succeeded and /proc/cmdline changed and
 # changed back as expected.
 set -u
@@ -48,4 +49,25 @@ echo "$now"
 [ "$now" = "$orig" ] || fail "expected the original /proc/cmdline back"
 
 run "rmmod livepatch_sample"
+
+# The same through klpctl (tools/livepatch), as an administrator does it:
+# load (checks, insert, wait for the transition), list, unload (disable,
+# wait, remove).  Skipped when the tree has no klpctl.
+if command -v klpctl > /dev/null; then
+    run "klpctl load $KO"
+    echo "# cat /proc/cmdline"
+    now=$(cat /proc/cmdline)
+    echo "$now"
+    [ "$now" = "$PATCHED" ] || fail "expected '/proc/cmdline' to read '$PATCHED'"
+    run "klpctl list"
+    run "klpctl unload livepatch_sample"
+    echo "# cat /proc/cmdline"
+    now=$(cat /proc/cmdline)
+    echo "$now"
+    [ "$now" = "$orig" ] || fail "expected the original /proc/cmdline back"
+    [ ! -e "$LP" ] || fail "$LP still there after klpctl unload"
+    grep -q '^livepatch_sample ' /proc/modules && fail "livepatch_sample still loaded"
+else
+    echo "# (no klpctl in this image: tools/livepatch not built)"
+fi
 echo "demo: PASS"

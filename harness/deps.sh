@@ -28,8 +28,13 @@ HOST_PKGS+=(git strace)
 # klp-convert's fuzz target (harness/host-tests/klp-convert-fuzz.sh):
 # clang with libFuzzer and the sanitizers.
 HOST_PKGS+=(clang libclang-rt-14-dev)
+# klpctl (tools/livepatch): built for the host too (host tests, `klpctl
+# --root DIR install` of harness/host-tests/klpctl-boot.sh) against Debian's
+# libkmod, found with pkg-config; systemd-analyze verifies its unit.
+HOST_PKGS+=(libkmod-dev pkg-config systemd)
 # Guest packages: see KLP_GUEST_TOOLS in harness/lib.sh.
-GUEST_PKGS=(busybox-static bash-static "${KLP_GUEST_TOOLS[@]}" "${KLP_GUEST_LIBS[@]}")
+GUEST_PKGS=(busybox-static bash-static "${KLP_GUEST_TOOLS[@]}" "${KLP_GUEST_LIBS[@]}"
+            "${KLP_GUEST_DEV[@]}")
 
 export DEBIAN_FRONTEND=noninteractive
 APT_OPTS=(-y -q -o Dpkg::Use-Pty=0)

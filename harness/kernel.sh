@@ -10,6 +10,8 @@
 #     build against O=)
 #  5. build the livepatch selftest modules/helpers in build/selftests[-NAME]/
 #     (and, with CONFIG_MODULE_SIG, a signed copy of one patch module)
+#  6. build klpctl (tools/livepatch, if present) for the guest into
+#     build/kbuild[-NAME]/tools/livepatch/
 set -euo pipefail
 KLP_TAG=kernel
 . "$(dirname "$0")/lib.sh"
@@ -269,6 +271,51 @@ sign_selftests() {
 }
 
 # --------------------------------------------------------------------------
+# 6. klpctl for the guest (tools/livepatch, when the tree has it): built
+#    with aarch64-linux-gnu-gcc into build/kbuild*/tools/livepatch/, linked
+#    against the arm64 libkmod unpacked from build/debs into KLP_SYSROOT
+#    (headers and libkmod.so from libkmod-dev; the libraries that libkmod.so
+#    needs, for the linker only).  mkinitramfs.sh installs it as
+#    /usr/sbin/klpctl.
+klpctl_sysroot() {
+    local want p d
+    want=$(for p in "${KLP_GUEST_DEV[@]}" "${KLP_GUEST_LIBS[@]}"; do
+               compgen -G "$KLP_DEBS/${p}_*_arm64.deb" | sort -V | tail -n1
+           done)
+    if [ -d "$KLP_SYSROOT" ] && [ "$(cat "$KLP_SYSROOT.stamp" 2>/dev/null)" = "$want" ]; then
+        return 0
+    fi
+    rm -rf "$KLP_SYSROOT" "$KLP_SYSROOT.stamp"
+    mkdir -p "$KLP_SYSROOT"
+    for p in "${KLP_GUEST_DEV[@]}" "${KLP_GUEST_LIBS[@]}"; do
+        d=$(compgen -G "$KLP_DEBS/${p}_*_arm64.deb" | sort -V | tail -n1 || true)
+        [ -n "$d" ] || { "$KLP_TOP/harness/deps.sh" guest-debs >&2
+                         d=$(compgen -G "$KLP_DEBS/${p}_*_arm64.deb" | sort -V | tail -n1); }
+        dpkg-deb --fsys-tarfile "$d" |
+            tar -x -C "$KLP_SYSROOT" --no-same-owner --exclude='./usr/share/*' --exclude='./etc/*'
+    done
+    printf '%s\n' "$want" > "$KLP_SYSROOT.stamp"
+}
+
+build_klpctl() {
+    local src=$KLP_SRC/tools/livepatch out=$KLP_KBUILD/tools/livepatch libdirs=() d
+    [ -f "$src/Makefile" ] || { rm -rf "$out"; return 0; }
+    klpctl_sysroot
+    [ -f "$KLP_SYSROOT/usr/include/libkmod.h" ] ||
+        klp_die "libkmod.h not in ${KLP_SYSROOT#"$KLP_TOP"/} (libkmod-dev:arm64)"
+    for d in "$KLP_SYSROOT"/usr/lib/aarch64-linux-gnu "$KLP_SYSROOT"/lib/aarch64-linux-gnu; do
+        [ -d "$d" ] && libdirs+=("-L$d" "-Wl,-rpath-link,$d")
+    done
+    mkdir -p "$out"
+    step "klpctl for the guest: ${out#"$KLP_TOP"/}/klpctl"
+    make -C "$src" O="$out" CC=aarch64-linux-gnu-gcc \
+        KMOD_CFLAGS="-I$KLP_SYSROOT/usr/include" \
+        KMOD_LIBS="${libdirs[*]} -lkmod" ||
+        klp_die "tools/livepatch (klpctl) does not build for arm64"
+    [ -x "$out/klpctl" ] || klp_die "tools/livepatch built no ${out#"$KLP_TOP"/}/klpctl"
+}
+
+# --------------------------------------------------------------------------
 # GCC does not always emit BTI landing pads (PR 106671), so a BTI kernel
 # built with GCC (ARM64_BTI_KERNEL_GCC) must not contain linker veneers:
 # they branch with BR.  GNU ld names them __<target>_veneer.
@@ -300,6 +347,7 @@ t_build=$(( $(klp_now) - t_build ))
 
 check_veneers
 build_selftests
+build_klpctl
 
 version=$(make -s --no-print-directory -C "$KLP_SRC" kernelversion)
 release=$(cat "$KLP_KBUILD/include/config/kernel.release")

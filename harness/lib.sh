@@ -73,6 +73,12 @@ KLP_GUEST_LIBS=(
     libncursesw6 libtinfo6 libproc2-0 libsystemd0 libcap2 libgcrypt20
     libgpg-error0 liblz4-1 liblzma5 libzstd1 libssl3 libkmod2
 )
+# Headers and link-time files for programs cross-built for the guest
+# (klpctl, tools/livepatch): unpacked by kernel.sh into KLP_SYSROOT with the
+# libraries they link against (libkmod2 and its own libraries, above), never
+# installed on the host and never copied into the guest.
+KLP_GUEST_DEV=(libkmod-dev)
+KLP_SYSROOT=$KLP_BUILD/sysroot-arm64
 
 # klp_qemu_cmd CPU SMP MEM [SERIAL]: set KLP_QEMU to the QEMU command line
 # of every boot, without kernel, initramfs and kernel command line.  The

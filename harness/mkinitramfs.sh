@@ -13,6 +13,11 @@
 #   /lib/modules/<rel>/    modules_install INSTALL_MOD_STRIP=1 + depmod
 #   /selftests/livepatch/  scripts and built .ko/helpers (build/selftests*)
 #   /extra/                the files/directories listed in VM_EXTRA
+#   /usr/sbin/klpctl       klpctl built for the guest by kernel.sh
+#                          (build/kbuild*/tools/livepatch/klpctl), if built
+#   / (overlay)            each directory listed in VM_ROOTFS_OVERLAY, copied
+#                          over the root last (e.g. a klpctl store in
+#                          var/lib/livepatch/<release>/ that /init loads)
 # Every file is owned by root; /dev/console is created by gen_init_cpio,
 # so no root privileges are needed.
 set -euo pipefail
@@ -107,6 +112,19 @@ for p in ${VM_EXTRA:-}; do
     else
         klp_die "VM_EXTRA: $p does not exist"
     fi
+done
+
+# --- klpctl (tools/livepatch) ---
+if [ -x "$KLP_KBUILD/tools/livepatch/klpctl" ]; then
+    install -m 0755 "$KLP_KBUILD/tools/livepatch/klpctl" "$root/usr/sbin/klpctl"
+fi
+
+# --- VM_ROOTFS_OVERLAY: directories copied over / ---
+# -K: a directory of the overlay goes into the root's /lib, /bin, /sbin
+# (links into /usr) instead of replacing the link.
+for p in ${VM_ROOTFS_OVERLAY:-}; do
+    [ -d "$p" ] || klp_die "VM_ROOTFS_OVERLAY: $p is not a directory"
+    rsync -rlpK "$p/" "$root/" || klp_die "VM_ROOTFS_OVERLAY: cannot copy $p"
 done
 
 # --- archive ---

@@ -4,6 +4,9 @@
 # Environment:
 #   KLP_CMD or CMD  shell command(s) run by bash in / as root (required)
 #   VM_EXTRA        files/directories copied to /extra in the guest
+#   VM_ROOTFS_OVERLAY  directories copied over / of the initramfs, last (a
+#                   stand-in for the disk: e.g. DIR/var/lib/livepatch/<release>/,
+#                   a klpctl store that /init loads before CMD)
 #   KCONFIG, TOOLCHAIN   which build (see lib.sh)
 #   VM_TIMEOUT      overall limit in seconds (default 900)
 #   VM_CRASH_GRACE  seconds to keep collecting console output after a crash

@@ -223,4 +223,9 @@ static inline void klp_jump_test_gap(void) { }
 /* jump_transition.c */
 extern bool klp_jump_patch_live;
 
+/* jump_blockers.c: /sys/kernel/livepatch/<patch>/blockers */
+int klp_jump_blockers_init(struct klp_patch *patch);
+void klp_jump_blockers_record(const struct klp_patch *patch,
+			      const struct klp_jump_check *check);
+
 #endif /* _LIVEPATCH_JUMP_H */

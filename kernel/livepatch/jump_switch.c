@@ -287,6 +287,8 @@ int klp_jump_switch_patch(struct klp_patch *patch, bool to_live, bool force,
 		klp_jump_report(check);
 	}
 
+	klp_jump_blockers_record(patch, check);
+
 	list_for_each_entry_safe(site, tmp, &sites, batch)
 		list_del_init(&site->batch);
 	kvfree(check->seen);

@@ -235,6 +235,7 @@ void klp_init_transition(struct klp_patch *patch, int state)
 	klp_jump_patch_live = state == KLP_TRANSITION_UNPATCHED;
 	klp_jump_attempts = 0;
 	klp_jump_forced = false;
+	klp_jump_blockers_init(patch);
 
 	pr_debug("'%s': initializing %s transition\n", patch->mod->name,
 		 klp_target_name());
@@ -317,6 +318,7 @@ void klp_reverse_transition(void)
 	klp_transition_patch->enabled = !klp_transition_patch->enabled;
 	klp_target_state = !klp_target_state;
 	klp_jump_attempts = 0;
+	klp_jump_blockers_record(NULL, NULL);
 
 	klp_start_transition();
 	klp_jump_retry(0);
