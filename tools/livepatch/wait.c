@@ -48,6 +48,17 @@ bool wait_interrupted(void)
 /* stdout is a terminal: 1, is not: 0, not known yet: -1 */
 static int tty = -1;
 
+/*
+ * A progress line only on a terminal that can erase a line: not on a
+ * pipe, nor with TERM unset or "dumb" (a serial console, a transcript).
+ */
+static int progress_wanted(void)
+{
+	const char *term = getenv("TERM");
+
+	return isatty(STDOUT_FILENO) && term && *term && strcmp(term, "dumb");
+}
+
 /* Rewrite the progress line when its text changes (once a second). */
 static void progress(const char *name, const char *what, double waited,
 		     double timeout, long *shown)
@@ -115,7 +126,7 @@ int wait_transition(const char *name, double timeout, const char *what)
 	int ret;
 
 	if (tty < 0)
-		tty = isatty(STDOUT_FILENO);
+		tty = progress_wanted();
 	for (;;) {
 		ret = read_int(path, &val);
 		if (ret == -ENOENT || (!ret && !val)) {
