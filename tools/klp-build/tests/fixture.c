@@ -150,3 +150,132 @@ __attribute__((section(".init.text"))) int fixture_init(void)
 	return ext_call(1);
 #endif
 }
+
+/*
+ * A helper that was __init in the running kernel and is not any more
+ * (the fix drops __init and calls it from init_user()): its bytes are the
+ * same, but the running kernel's copy was freed after boot.
+ */
+#ifdef V_INITMOVE
+static __attribute__((noinline)) int init_helper(int v)
+#else
+static __attribute__((noinline, section(".init.text"))) int init_helper(int v)
+#endif
+{
+	return ext_call(v + 40);
+}
+
+__attribute__((section(".init.text"))) int fixture_init2(int v)
+{
+	return init_helper(v);
+}
+
+int init_user(int v)
+{
+#if defined(V_INITMOVE) || defined(V_INITREF)
+	return init_helper(v) + 1;
+#else
+	return v + 1;
+#endif
+}
+
+/*
+ * __weak defaults: the symbol map says vmlinux kept weak_used (W) and a
+ * strong definition of weak_override from another file (T).
+ */
+__attribute__((weak)) int weak_override(int v)
+{
+#ifdef V_WEAK
+	return v + 2;
+#else
+	return v + 1;
+#endif
+}
+
+#ifdef V_WEAKBIND
+int weak_used(int v)
+#else
+__attribute__((weak)) int weak_used(int v)
+#endif
+{
+#if defined(V_WEAK) || defined(V_WEAKBIND)
+	return v * 3;
+#else
+	return v * 2;
+#endif
+}
+
+/* WARN_ON_ONCE -> WARN_ON: only the flags of the __bug_table entry change */
+#define WARN_FLAGS_X(c, flags)						\
+	do {								\
+		if (c)							\
+			asm volatile("1: brk 0x800\n"			\
+				".pushsection __bug_table,\"aw\"\n"	\
+				".align 2\n"				\
+				".long 1b - .\n"			\
+				".long 2f - .\n"			\
+				".short %c0\n"				\
+				".short %c1\n"				\
+				".popsection\n"				\
+				".pushsection .rodata.str1.1,\"aMS\",@progbits,1\n" \
+				"2: .string \"fixture.c\"\n"		\
+				".popsection\n"				\
+				: : "i" (__LINE__), "i" (flags));	\
+	} while (0)
+
+int warn_check(int v)
+{
+#ifdef V_BUGFLAGS
+	WARN_FLAGS_X(v > 100, 0);
+#else
+	WARN_FLAGS_X(v > 100, 1);
+#endif
+	return v - 1;
+}
+
+/* a static key test whose jump label entry's branch bit changes */
+struct fkey { int enabled; };
+struct fkey fixture_key;
+
+int key_check(int v)
+{
+	asm goto("1: nop\n"
+		 ".pushsection __jump_table, \"aw\"\n"
+		 ".align 3\n"
+		 ".long 1b - ., %l[l_yes] - .\n"
+#ifdef V_JUMPBIT
+		 ".quad fixture_key - . + 1\n"
+#else
+		 ".quad fixture_key - .\n"
+#endif
+		 ".popsection\n"
+		 : : : : l_yes);
+	return v;
+l_yes:
+	return v + 9;
+}
+
+/*
+ * pr_warn_once() as the kernel expands it: a new one inserted before the
+ * existing one of the same function must get a fresh flag, and the old
+ * one must keep the running kernel's.
+ */
+#define ONCE_X(msg)							\
+	({								\
+		static int __already_done;				\
+		if (!__already_done) {					\
+			__already_done = 1;				\
+			ext_print(msg);					\
+		}							\
+	})
+
+void once_check(int v)
+{
+#ifdef V_ONCE
+	if (v > 5)
+		ONCE_X("a new warning");
+#endif
+	if (v > 10)
+		ONCE_X("the old warning");
+	ext_call(v);
+}
