@@ -196,6 +196,17 @@ if grep -qx "data __already_done\.0" <<< "$list"; then
 	fail "ONCE: the old flag is a fresh copy (the new one took its state): $(tr '\n' ';' <<< "$list")"
 fi
 
+# A changed pr_debug() format: its descriptor is new data of the module
+run DDEBUG
+expect DDEBUG 0 "func dbg_check 0 __klp_new7_dbg_check" "data __UNIQUE_ID_ddebug[0-9]+\.[0-9]+"
+# A pr_debug() added before others renumbers their descriptors: those are
+# correlated by content, their (__init) functions are unchanged
+run DDEBUGADD
+expect DDEBUGADD 0 "func dbg_check 0 __klp_new7_dbg_check" \
+	"data __UNIQUE_ID_ddebug[0-9]+\.[0-9]+" "ref __UNIQUE_ID_ddebug0\.7 0"
+[ "$rc" = 0 ] && grep -q "^func dbg_other" l_DDEBUGADD &&
+	fail "DDEBUGADD: dbg_other() changed: $(tr '\n' ';' < l_DDEBUGADD)"
+
 # With ftrace's patchable entries (one __patchable_function_entries section
 # per function), unchanged functions stay unchanged
 build -fpatchable-function-entry=2 orig.o || { echo "FAIL fixture does not build"; exit 1; }

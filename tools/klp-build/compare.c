@@ -262,6 +262,13 @@ out:
 	return ret;
 }
 
+bool kd_same_content(const struct ksym *p, const struct ksym *o)
+{
+	const char *what;
+
+	return sym_diff(p, o, &what) < 0;
+}
+
 /* The part of a section name that does not come from the symbol name. */
 static size_t sec_kind_len(const struct ksym *s)
 {

@@ -38,10 +38,19 @@ char *kd_base_name(const char *name)
 	return out;
 }
 
+/*
+ * A dynamic debug descriptor (pr_debug() and friends): its name carries a
+ * __COUNTER__ value that any pr_debug() added before it changes.
+ */
+static bool is_dyndbg(const struct ksym *s)
+{
+	return s->sec && !strcmp(s->sec->name, "__dyndbg");
+}
+
 static bool correlatable(const struct ksym *s)
 {
 	return kelf_is_func_or_object(s) && !kd_skip_section(s->sec->name) &&
-	       !s->fresh;
+	       !s->fresh && !is_dyndbg(s);
 }
 
 /* A static local of a function: a local object named NAME.N. */
@@ -395,6 +404,64 @@ static int by_base_name(struct kdiff *d)
 }
 
 /*
+ * Read-only static locals that no correlated function told apart
+ * (__func__.N of a function that only a pr_debug() descriptor names, a
+ * CSWTCH.N table) by base name and content, before their numbers are
+ * trusted: equal constants are interchangeable, unequal ones are not
+ * the same variable.
+ */
+static void by_const_content(struct kdiff *d)
+{
+	struct kelf *pk = d->patched, *ok = d->orig;
+	size_t i, j;
+
+	for (i = 0; i < pk->nsyms; i++) {
+		struct ksym *p = &pk->syms[i];
+
+		if (!correlatable(p) || p->twin || !is_static_local(p) ||
+		    (p->sec->sh.sh_flags & SHF_WRITE))
+			continue;
+		for (j = 0; j < ok->nsyms; j++) {
+			struct ksym *o = &ok->syms[j];
+
+			if (correlatable(o) && !o->twin && is_static_local(o) &&
+			    !(o->sec->sh.sh_flags & SHF_WRITE) &&
+			    same_base(p, o) && kd_same_content(p, o)) {
+				pair(d, p, o);
+				break;
+			}
+		}
+	}
+}
+
+/*
+ * Dynamic debug descriptors by content: format, function, file and line.
+ * One with no equal in the original is new data of the module (registered
+ * in its own __dyndbg section), and its users are changed.
+ */
+static void by_content(struct kdiff *d)
+{
+	struct kelf *pk = d->patched, *ok = d->orig;
+	size_t i, j;
+
+	for (i = 0; i < pk->nsyms; i++) {
+		struct ksym *p = &pk->syms[i];
+
+		if (!kelf_is_func_or_object(p) || !is_dyndbg(p) || p->twin)
+			continue;
+		for (j = 0; j < ok->nsyms; j++) {
+			struct ksym *o = &ok->syms[j];
+
+			if (kelf_is_func_or_object(o) && is_dyndbg(o) &&
+			    !o->twin && kd_same_content(p, o)) {
+				pair(d, p, o);
+				break;
+			}
+		}
+	}
+}
+
+/*
  * A symbol that moved into or out of .init.* or .exit.* is not the one of
  * the running kernel: that one is freed after boot (or was never used).
  * Code that needs it gets its own copy.
@@ -424,9 +491,11 @@ int kd_correlate(struct kdiff *d)
 
 	by_name(d, false);
 	ret = by_parent(d);
+	by_const_content(d);
 	by_name(d, true);
 	if (by_base_name(d))
 		ret = -1;
+	by_content(d);
 	unpair_moved(d);
 	return ret;
 }

@@ -340,6 +340,15 @@ const char *kd_init_kind(const char *name);
 bool kd_target_equal(const struct ktarget *pa, const struct ktarget *pb);
 
 /**
+ * kd_same_content() - whether two symbols have the same bytes and targets
+ * @p: a symbol of the patched object
+ * @o: a symbol of the original
+ *
+ * Return: true if they are equal (targets compared as in kd_compare()).
+ */
+bool kd_same_content(const struct ksym *p, const struct ksym *o);
+
+/**
  * kd_skip_section() - sections never looked at nor copied
  * @name: section name
  *

@@ -28,6 +28,54 @@ void ext_print(const char *s);
 /* three more lines before everything */
 #endif
 
+/*
+ * Dynamic debug descriptors as pr_debug() makes them: named after
+ * __COUNTER__, in the shared section __dyndbg.
+ */
+struct fdd {
+	const char *modname, *function, *filename, *format;
+	unsigned int lineno, flags;
+};
+
+void ext_dbg(const struct fdd *dd, int v);
+
+#define FDD_CAT2(a, b)	a##b
+#define FDD_CAT(a, b)	FDD_CAT2(a, b)
+#define PR_DEBUG_ID(id, fmt, v)						\
+	do {								\
+		static struct fdd __attribute__((used, aligned(8),	\
+			section("__dyndbg"))) id = {			\
+			"fixture", __func__, "fixture.c", fmt, __LINE__, 0 }; \
+		ext_dbg(&id, v);					\
+	} while (0)
+#define PR_DEBUG_X(fmt, v)						\
+	PR_DEBUG_ID(FDD_CAT(__UNIQUE_ID_ddebug, __COUNTER__), fmt, v)
+
+int dbg_check(int v)
+{
+#ifdef V_DDEBUGADD
+	PR_DEBUG_X("a new debug line %d\n", v);
+#endif
+#ifdef V_DDEBUG
+	PR_DEBUG_X("value is %d\n", v);
+#else
+	PR_DEBUG_X("value %d\n", v);
+#endif
+	return v + 5;
+}
+
+int dbg_other(int v)
+{
+	PR_DEBUG_X("other %d\n", v);
+	return v + 6;
+}
+
+__attribute__((section(".init.text"))) int dbg_init(int v)
+{
+	PR_DEBUG_X("init %d\n", v);
+	return v + 7;
+}
+
 #ifdef V_DATA
 int table[4] = { 1, 2, 3, 5 };
 #else
