@@ -159,6 +159,13 @@ if [ "$rc" = 0 ] && grep -q "^ref init_helper" <<< "$list"; then
 	fail "INITMOVE: new code references the freed __init init_helper"
 fi
 
+# ... also when GCC had inlined it into its __init caller, which now calls
+# it: that caller ran at boot, a note says it is not patched
+run INITINLINE
+expect INITINLINE 0 "func init_user2 0 __klp_new7_init_user2" "new init_small"
+grep -qx "klp-diff: fixture.c: 'fixture_init3': __init code changed with 'init_small' leaving its section: not patched, it ran at boot" <<< "$err" ||
+	fail "INITINLINE: note: $err"
+
 # New code calling __init code of the running kernel is refused by name
 run INITREF
 expect INITREF 1

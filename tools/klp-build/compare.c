@@ -316,9 +316,60 @@ static bool weak_overridden(struct kdiff *d, const struct ksym *o)
 	return strong && !weak;
 }
 
+/* Whether code outside .init.* and .exit.* of @k refers to @s. */
+static bool used_at_runtime(const struct kelf *k, const struct ksym *s)
+{
+	size_t i, j;
+
+	for (i = 1; i < k->nsecs; i++) {
+		const struct ksec *sec = &k->secs[i];
+
+		if (!sec->rela || !(sec->sh.sh_flags & SHF_EXECINSTR) ||
+		    kd_init_kind(sec->name) || kd_skip_section(sec->name))
+			continue;
+		for (j = 0; j < sec->rela->nrelas; j++) {
+			struct ktarget t;
+
+			kelf_resolve(&sec->rela->relas[j], &t);
+			if (t.sym == s)
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * A function of the patched object @k that __init/__exit function @f
+ * refers to and that was __init/__exit code of the running kernel: one
+ * that left .init.* or .exit.*, or a new one (GCC had inlined it into its
+ * callers) that code outside those sections calls now.  NULL if none.
+ */
+static const struct ksym *uses_moved(const struct kelf *k,
+				     const struct ksym *f)
+{
+	struct krela *r;
+	size_t n, i;
+
+	r = kelf_relas_in(f->sec, f->s.st_value, f->s.st_value + f->s.st_size,
+			  &n);
+	for (i = 0; i < n; i++) {
+		struct ktarget t;
+
+		kelf_resolve(&r[i], &t);
+		if (!t.sym || !t.sym->sec || kd_init_kind(t.sym->sec->name) ||
+		    GELF_ST_TYPE(t.sym->s.st_info) != STT_FUNC)
+			continue;
+		if (t.sym->moved ||
+		    (!t.sym->twin && used_at_runtime(k, t.sym)))
+			return t.sym;
+	}
+	return NULL;
+}
+
 static void compare_func(struct kdiff *d, struct ksym *p)
 {
 	const char *what, *refusal;
+	const struct ksym *moved;
 	int64_t off;
 
 	if (!p->twin) {
@@ -340,6 +391,17 @@ static void compare_func(struct kdiff *d, struct ksym *p)
 	refusal = kd_section_refusal(p->sec->name);
 	if (!refusal)
 		refusal = kd_section_refusal(p->twin->sec->name);
+	moved = refusal && kd_init_kind(p->sec->name) ?
+		uses_moved(d->patched, p) : NULL;
+	if (moved) {
+		/* it ran at boot: the fix is for the helper's other callers */
+		p->status = KD_SAME;
+		fprintf(stderr,
+			"klp-diff: %s: '%s': %s code changed with '%s' leaving its section: not patched, it ran at boot\n",
+			d->patched->file, p->name, kd_init_kind(p->sec->name),
+			moved->name);
+		return;
+	}
 	if (refusal) {
 		kd_problem(d, d->patched, p->name, "%s", refusal);
 		return;

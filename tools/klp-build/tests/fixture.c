@@ -327,3 +327,30 @@ void once_check(int v)
 		ONCE_X("the old warning");
 	ext_call(v);
 }
+
+/*
+ * The same with a helper GCC inlined into its only (__init) caller: once
+ * it lost __init and got another caller, the __init caller calls it.
+ */
+#ifdef V_INITINLINE
+static __attribute__((noinline)) int init_small(int v)
+#else
+static __attribute__((section(".init.text"))) int init_small(int v)
+#endif
+{
+	return ext_call(v * 5) + 3;
+}
+
+__attribute__((section(".init.text"))) int fixture_init3(int v)
+{
+	return init_small(v) + 1;
+}
+
+int init_user2(int v)
+{
+#ifdef V_INITINLINE
+	return init_small(v) + 2;
+#else
+	return v + 2;
+#endif
+}
