@@ -75,6 +75,9 @@ run BASE
 expect BASE 3
 run SHIFT
 expect SHIFT 3
+# bug entries naming another source path are not a change
+run BUGFILE
+expect BUGFILE 3
 
 run FUNC
 expect FUNC 0 "func compute 0 __klp_new7_compute" "ref table 0"

@@ -418,7 +418,7 @@ bool kd_special(struct kdiff *d);
  * The entries of a function are those whose first relocation points into
  * it (a BUG/WARN site, an exception fixup, a jump label, an alternative).
  * They are compared in the order of the places they describe: same place
- * in the function, same contents (but the line number of a bug entry),
+ * in the function, same contents (but the file and line of a bug entry),
  * same relocation targets.
  *
  * Return: the name of the first special section whose entries differ, or

@@ -6,6 +6,13 @@
 int ext_call(int x);
 void ext_print(const char *s);
 
+/* the file name of a bug entry: the patched source has another path */
+#ifdef V_BUGFILE
+#define BUG_FILE_X "patched/fixture.c"
+#else
+#define BUG_FILE_X "fixture.c"
+#endif
+
 #define WARN_ON_X(c)							\
 	do {								\
 		if (c)							\
@@ -18,7 +25,7 @@ void ext_print(const char *s);
 				".short 0\n"				\
 				".popsection\n"				\
 				".pushsection .rodata.str1.1,\"aMS\",@progbits,1\n" \
-				"2: .string \"fixture.c\"\n"		\
+				"2: .string \"" BUG_FILE_X "\"\n"	\
 				".popsection\n" : : "i" (__LINE__));	\
 	} while (0)
 
