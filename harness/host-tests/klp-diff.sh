@@ -217,6 +217,10 @@ expect DDEBUGADD 0 "func dbg_check 0 __klp_new7_dbg_check" \
 [ "$rc" = 0 ] && grep -q "^func dbg_other" l_DDEBUGADD &&
 	fail "DDEBUGADD: dbg_other() changed: $(tr '\n' ';' < l_DDEBUGADD)"
 
+# nor their file name (the patched source has another path)
+run DDFILE
+expect DDFILE 3
+
 # With ftrace's patchable entries (one __patchable_function_entries section
 # per function), unchanged functions stay unchanged
 build -fpatchable-function-entry=2 orig.o || { echo "FAIL fixture does not build"; exit 1; }

@@ -189,6 +189,22 @@ static bool moved_call(const struct ksym *p, const struct ksym *o,
 	return o->s.st_value + off + dest == was->s.st_value;
 }
 
+bool kd_is_dyndbg(const struct ksym *s)
+{
+	return s->sec && !strcmp(s->sec->name, "__dyndbg");
+}
+
+/*
+ * Offset in @s of a source file name that is not compared, or -1: the
+ * filename of a dynamic debug descriptor (struct _ddebug: modname,
+ * function, filename, format, ...).  klp-build compiles the patched
+ * source from another path; the file is named by the function anyway.
+ */
+static uint64_t file_field(const struct ksym *s)
+{
+	return kd_is_dyndbg(s) ? 2 * sizeof(uint64_t) : (uint64_t)-1;
+}
+
 /*
  * Compare @p (patched) with @o (original).  Return -1 if equal, else the
  * first offset that differs, with @what saying why.
@@ -245,6 +261,8 @@ static int64_t sym_diff(const struct ksym *p, const struct ksym *o,
 		if (rp[i].off - p->s.st_value != ro[j].off - o->s.st_value ||
 		    rp[i].type != ro[j].type)
 			goto out;
+		if (rp[i].off - p->s.st_value == file_field(p))
+			continue;
 		kelf_resolve(&rp[i], &ta);
 		kelf_resolve(&ro[j], &tb);
 		if (!kd_target_equal(&ta, &tb))

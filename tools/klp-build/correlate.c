@@ -38,19 +38,10 @@ char *kd_base_name(const char *name)
 	return out;
 }
 
-/*
- * A dynamic debug descriptor (pr_debug() and friends): its name carries a
- * __COUNTER__ value that any pr_debug() added before it changes.
- */
-static bool is_dyndbg(const struct ksym *s)
-{
-	return s->sec && !strcmp(s->sec->name, "__dyndbg");
-}
-
 static bool correlatable(const struct ksym *s)
 {
 	return kelf_is_func_or_object(s) && !kd_skip_section(s->sec->name) &&
-	       !s->fresh && !is_dyndbg(s);
+	       !s->fresh && !kd_is_dyndbg(s);
 }
 
 /* A static local of a function: a local object named NAME.N. */
@@ -447,12 +438,12 @@ static void by_content(struct kdiff *d)
 	for (i = 0; i < pk->nsyms; i++) {
 		struct ksym *p = &pk->syms[i];
 
-		if (!kelf_is_func_or_object(p) || !is_dyndbg(p) || p->twin)
+		if (!kelf_is_func_or_object(p) || !kd_is_dyndbg(p) || p->twin)
 			continue;
 		for (j = 0; j < ok->nsyms; j++) {
 			struct ksym *o = &ok->syms[j];
 
-			if (kelf_is_func_or_object(o) && is_dyndbg(o) &&
+			if (kelf_is_func_or_object(o) && kd_is_dyndbg(o) &&
 			    !o->twin && kd_same_content(p, o)) {
 				pair(d, p, o);
 				break;

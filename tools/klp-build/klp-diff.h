@@ -340,6 +340,17 @@ const char *kd_init_kind(const char *name);
 bool kd_target_equal(const struct ktarget *pa, const struct ktarget *pb);
 
 /**
+ * kd_is_dyndbg() - whether a symbol is a dynamic debug descriptor
+ * @s: the symbol
+ *
+ * A pr_debug() descriptor: its name carries a __COUNTER__ value that any
+ * pr_debug() added before it changes, and it is correlated by content.
+ *
+ * Return: true for a symbol of section __dyndbg.
+ */
+bool kd_is_dyndbg(const struct ksym *s);
+
+/**
  * kd_same_content() - whether two symbols have the same bytes and targets
  * @p: a symbol of the patched object
  * @o: a symbol of the original

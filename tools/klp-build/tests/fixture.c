@@ -46,13 +46,19 @@ struct fdd {
 
 void ext_dbg(const struct fdd *dd, int v);
 
+#ifdef V_DDFILE
+#define DD_FILE_X	"patched/fixture.c"
+#else
+#define DD_FILE_X	"fixture.c"
+#endif
+
 #define FDD_CAT2(a, b)	a##b
 #define FDD_CAT(a, b)	FDD_CAT2(a, b)
 #define PR_DEBUG_ID(id, fmt, v)						\
 	do {								\
 		static struct fdd __attribute__((used, aligned(8),	\
 			section("__dyndbg"))) id = {			\
-			"fixture", __func__, "fixture.c", fmt, __LINE__, 0 }; \
+			"fixture", __func__, DD_FILE_X, fmt, __LINE__, 0 }; \
 		ext_dbg(&id, v);					\
 	} while (0)
 #define PR_DEBUG_X(fmt, v)						\
