@@ -75,6 +75,9 @@ run BASE
 expect BASE 3
 run SHIFT
 expect SHIFT 3
+# bug entries naming another source path are not a change
+run BUGFILE
+expect BUGFILE 3
 
 run FUNC
 expect FUNC 0 "func compute 0 __klp_new7_compute" "ref table 0"
@@ -97,10 +100,10 @@ if [ "$rc" = 0 ] && ! strings o_STRING.o | grep -q "hello, patched world"; then
 fi
 
 run LOCAL
-expect LOCAL 0 "func tick 0 __klp_new7_tick" "ref calls.0 0" "new tock"
+expect LOCAL 0 "func tick 0 __klp_new7_tick" "ref calls.1 0" "new tock"
 if [ "$rc" = 0 ] && ! readelf -rW o_LOCAL.o | awk '/rela.text.tick/ { t = 1; next } /^Reloc/ { t = 0 } t' |
-	grep -q " calls\.0 + 0"; then
-	fail "LOCAL: tick() does not use the original calls.0"
+	grep -q " calls\.1 + 0"; then
+	fail "LOCAL: tick() does not use the original calls.1"
 fi
 
 run CLONE
@@ -150,6 +153,86 @@ run INIT
 expect INIT 1
 grep -q "^klp-diff: fixture.c: 'fixture_init': changed __init code" <<< "$err" ||
 	fail "INIT: message: $err"
+
+# A helper that left .init.text (the fix dropped __init) is new code: the
+# running kernel's copy was freed after boot.
+run INITMOVE
+expect INITMOVE 0 "func init_user 0 __klp_new7_init_user" "new init_helper"
+if [ "$rc" = 0 ] && grep -q "^ref init_helper" <<< "$list"; then
+	fail "INITMOVE: new code references the freed __init init_helper"
+fi
+
+# ... also when GCC had inlined it into its __init caller, which now calls
+# it: that caller ran at boot, a note says it is not patched
+run INITINLINE
+expect INITINLINE 0 "func init_user2 0 __klp_new7_init_user2" "new init_small"
+grep -qx "klp-diff: fixture.c: 'fixture_init3': __init code changed with 'init_small' leaving its section: not patched, it ran at boot" <<< "$err" ||
+	fail "INITINLINE: note: $err"
+
+# New code calling __init code of the running kernel is refused by name
+run INITREF
+expect INITREF 1
+grep -qx "klp-diff: fixture.c: 'init_helper': __init code (freed after boot) referenced by 'init_user'" <<< "$err" ||
+	fail "INITREF: message: $err"
+
+# A changed __weak default that vmlinux does not use is not patched; one
+# that vmlinux kept (W in the map) is.
+run WEAK
+expect WEAK 0 "func weak_used 0 __klp_new7_weak_used"
+if grep -q "weak_override" <<< "$list"; then
+	fail "WEAK: the strong override of weak_override would be redirected: $(tr '\n' ';' <<< "$list")"
+elif ! grep -qx "klp-diff: fixture.c: 'weak_override': weak default not used by the kernel (vmlinux keeps another definition): nothing to patch" <<< "$err"; then
+	fail "WEAK: note: $err"
+fi
+
+run WEAKBIND
+expect WEAKBIND 1
+grep -qx "klp-diff: fixture.c: 'weak_used': binding changed from weak to global" <<< "$err" ||
+	fail "WEAKBIND: message: $err"
+
+# Changes only in special section entries of a function
+run BUGFLAGS
+expect BUGFLAGS 0 "func warn_check 0 __klp_new7_warn_check"
+run JUMPBIT
+expect JUMPBIT 0 "func key_check 0 __klp_new7_key_check"
+
+# A pr_warn_once() inserted before the existing one: the old flag stays the
+# running kernel's, the new one is a fresh copy.  GCC numbers static locals
+# backwards: the patched once_check() has the old flag as __already_done.0
+# and the new one as __already_done.1.
+run ONCE
+expect ONCE 0 "func once_check 0 __klp_new7_once_check" "ref __already_done\.0 0" "data __already_done\.1"
+if grep -qx "data __already_done\.0" <<< "$list"; then
+	fail "ONCE: the old flag is a fresh copy (the new one took its state): $(tr '\n' ';' <<< "$list")"
+fi
+
+# A changed pr_debug() format: its descriptor is new data of the module
+run DDEBUG
+expect DDEBUG 0 "func dbg_check 0 __klp_new7_dbg_check" "data __UNIQUE_ID_ddebug[0-9]+\.[0-9]+"
+# A pr_debug() added before others renumbers their descriptors: those are
+# correlated by content, their (__init) functions are unchanged
+run DDEBUGADD
+expect DDEBUGADD 0 "func dbg_check 0 __klp_new7_dbg_check" \
+	"data __UNIQUE_ID_ddebug[0-9]+\.[0-9]+" "ref __UNIQUE_ID_ddebug0\.7 0"
+[ "$rc" = 0 ] && grep -q "^func dbg_other" l_DDEBUGADD &&
+	fail "DDEBUGADD: dbg_other() changed: $(tr '\n' ';' < l_DDEBUGADD)"
+
+# nor their file name (the patched source has another path)
+run DDFILE
+expect DDFILE 3
+
+# With ftrace's patchable entries (one __patchable_function_entries section
+# per function), unchanged functions stay unchanged
+build -fpatchable-function-entry=2 orig.o || { echo "FAIL fixture does not build"; exit 1; }
+build() { aarch64-linux-gnu-gcc -O2 -ffunction-sections -fdata-sections \
+	-fno-asynchronous-unwind-tables -fpatchable-function-entry=2 \
+	-c "$t/fixture.c" -o "$2" $1; }
+run BASE
+expect BASE 3
+run BUGFLAGS
+expect BUGFLAGS 0 "func warn_check 0 __klp_new7_warn_check"
+[ "$rc" = 0 ] && [ "$(wc -l < l_BUGFLAGS)" != 1 ] &&
+	fail "BUGFLAGS (patchable entries): more than warn_check changed: $(tr '\n' ';' < l_BUGFLAGS)"
 
 "$kd" -m "$t/fixture.map" -O vmlinux orig.o orig.o x.o x.list 2> /dev/null
 [ $? = 2 ] && pass "usage: exit 2" || fail "usage: missing -i does not exit 2"

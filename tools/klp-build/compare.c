@@ -9,8 +9,10 @@
  * correlated symbol plus offset, and a target in a string or constant pool
  * by the bytes it points to (pool offsets move when other strings change).
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "klp-diff.h"
@@ -33,6 +35,15 @@ bool kd_skip_section(const char *name)
 		if (prefixed(name, skip[i]))
 			return true;
 	return false;
+}
+
+const char *kd_init_kind(const char *name)
+{
+	if (prefixed(name, ".init."))
+		return "__init";
+	if (prefixed(name, ".exit."))
+		return "__exit";
+	return NULL;
 }
 
 const char *kd_section_refusal(const char *name)
@@ -108,8 +119,7 @@ static void unlabel(const struct ktarget *in, struct ktarget *out)
 	}
 }
 
-/* Two targets: @pa of the patched object, @pb of the original. */
-static bool target_equal(const struct ktarget *pa, const struct ktarget *pb)
+bool kd_target_equal(const struct ktarget *pa, const struct ktarget *pb)
 {
 	struct ktarget ta, tb, *a = &ta, *b = &tb;
 
@@ -120,6 +130,9 @@ static bool target_equal(const struct ktarget *pa, const struct ktarget *pb)
 			return false;
 		if (a->sym->sec && a->sym->twin)
 			return a->sym->twin == b->sym;
+		/* only init code could refer to it before it moved */
+		if (a->sym->moved)
+			return a->sym->moved == b->sym;
 		return !a->sym->sec && !b->sym->sec &&
 		       !strcmp(a->sym->name, b->sym->name);
 	}
@@ -134,6 +147,64 @@ static bool target_equal(const struct ktarget *pa, const struct ktarget *pb)
 	       !memcmp(a->sec->data, b->sec->data, a->sec->sh.sh_size);
 }
 
+#define R_CALL26	283	/* R_AARCH64_CALL26 */
+#define R_JUMP26	282	/* R_AARCH64_JUMP26 */
+
+static uint32_t insn_at(const unsigned char *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/*
+ * A call of @p to a function that left the init section @o shares with it:
+ * in @o the assembler resolved the call in place (no relocation), in @p it
+ * has one.  Return true if @r of @p is such a call to the same function.
+ */
+static bool moved_call(const struct ksym *p, const struct ksym *o,
+		       const struct krela *r, const struct krela *ro,
+		       size_t no)
+{
+	uint64_t off = r->off - p->s.st_value, i;
+	const struct ksym *was;
+	struct ktarget t;
+	uint32_t a, b;
+	int64_t dest;
+
+	if ((r->type != R_CALL26 && r->type != R_JUMP26) || !p->sec->data ||
+	    !o->sec->data || off + 4 > o->s.st_size)
+		return false;
+	kelf_resolve(r, &t);
+	was = t.sym ? t.sym->moved : NULL;
+	if (!was || t.off || was->sec != o->sec)
+		return false;
+	for (i = 0; i < no; i++)
+		if (ro[i].off - o->s.st_value == off)
+			return false;
+	a = insn_at(p->sec->data + r->off);
+	b = insn_at(o->sec->data + o->s.st_value + off);
+	if ((a & 0xfc000000) != (b & 0xfc000000))
+		return false;
+	/* sign-extended imm26, in instructions */
+	dest = (int64_t)((uint64_t)(b & 0x03ffffff) << 38) >> 36;
+	return o->s.st_value + off + dest == was->s.st_value;
+}
+
+bool kd_is_dyndbg(const struct ksym *s)
+{
+	return s->sec && !strcmp(s->sec->name, "__dyndbg");
+}
+
+/*
+ * Offset in @s of a source file name that is not compared, or -1: the
+ * filename of a dynamic debug descriptor (struct _ddebug: modname,
+ * function, filename, format, ...).  klp-build compiles the patched
+ * source from another path; the file is named by the function anyway.
+ */
+static uint64_t file_field(const struct ksym *s)
+{
+	return kd_is_dyndbg(s) ? 2 * sizeof(uint64_t) : (uint64_t)-1;
+}
+
 /*
  * Compare @p (patched) with @o (original).  Return -1 if equal, else the
  * first offset that differs, with @what saying why.
@@ -141,9 +212,11 @@ static bool target_equal(const struct ktarget *pa, const struct ktarget *pb)
 static int64_t sym_diff(const struct ksym *p, const struct ksym *o,
 			const char **what)
 {
-	uint64_t size = p->s.st_size, i;
+	uint64_t size = p->s.st_size, i, j;
 	struct krela *rp, *ro;
-	size_t np, no;
+	size_t np, no, nskip = 0;
+	bool *skip;
+	int64_t ret = -1;
 
 	*what = "bytes";
 	if (p->s.st_size != o->s.st_size) {
@@ -151,34 +224,67 @@ static int64_t sym_diff(const struct ksym *p, const struct ksym *o,
 		return p->s.st_size < o->s.st_size ? p->s.st_size :
 						      o->s.st_size;
 	}
-	if (p->sec->data && o->sec->data) {
+	if (!p->sec->data != !o->sec->data)
+		return 0;
+	rp = kelf_relas_in(p->sec, p->s.st_value, p->s.st_value + size, &np);
+	ro = kelf_relas_in(o->sec, o->s.st_value, o->s.st_value + size, &no);
+	skip = xcalloc(np + 1, sizeof(*skip));
+	for (i = 0; i < np; i++) {
+		skip[i] = moved_call(p, o, &rp[i], ro, no);
+		nskip += skip[i];
+	}
+	if (p->sec->data) {
 		const unsigned char *a = p->sec->data + p->s.st_value;
 		const unsigned char *b = o->sec->data + o->s.st_value;
 
-		for (i = 0; i < size; i++)
+		for (i = 0, j = 0; i < size && ret < 0; i++) {
+			while (j < np &&
+			       (!skip[j] || rp[j].off - p->s.st_value + 4 <= i))
+				j++;
+			if (j < np && rp[j].off - p->s.st_value <= i)
+				continue;
 			if (a[i] != b[i])
-				return i;
-	} else if (!p->sec->data != !o->sec->data) {
-		return 0;
+				ret = i;
+		}
 	}
+	if (ret >= 0)
+		goto out;
 	*what = "relocation";
-	rp = kelf_relas_in(p->sec, p->s.st_value, p->s.st_value + size, &np);
-	ro = kelf_relas_in(o->sec, o->s.st_value, o->s.st_value + size, &no);
-	for (i = 0; i < np && i < no; i++) {
+	for (i = 0, j = 0; i < np && j < no; i++, j++) {
 		struct ktarget ta, tb;
 
-		if (rp[i].off - p->s.st_value != ro[i].off - o->s.st_value ||
-		    rp[i].type != ro[i].type)
-			return rp[i].off - p->s.st_value;
+		if (skip[i]) {
+			j--;
+			continue;
+		}
+		ret = rp[i].off - p->s.st_value;
+		if (rp[i].off - p->s.st_value != ro[j].off - o->s.st_value ||
+		    rp[i].type != ro[j].type)
+			goto out;
+		if (rp[i].off - p->s.st_value == file_field(p))
+			continue;
 		kelf_resolve(&rp[i], &ta);
-		kelf_resolve(&ro[i], &tb);
-		if (!target_equal(&ta, &tb))
-			return rp[i].off - p->s.st_value;
+		kelf_resolve(&ro[j], &tb);
+		if (!kd_target_equal(&ta, &tb))
+			goto out;
 	}
-	if (np != no)
-		return (i < np ? rp[i].off - p->s.st_value :
-				 ro[i].off - o->s.st_value);
-	return -1;
+	while (i < np && skip[i])
+		i++;
+	ret = -1;
+	if (i < np)
+		ret = rp[i].off - p->s.st_value;
+	else if (j < no)
+		ret = ro[j].off - o->s.st_value;
+out:
+	free(skip);
+	return ret;
+}
+
+bool kd_same_content(const struct ksym *p, const struct ksym *o)
+{
+	const char *what;
+
+	return sym_diff(p, o, &what) < 0;
 }
 
 /* The part of a section name that does not come from the symbol name. */
@@ -202,9 +308,86 @@ static bool data_moved(const struct ksym *p, const struct ksym *o)
 	       (p->sec->sh.sh_flags & mask) != (o->sec->sh.sh_flags & mask);
 }
 
+/*
+ * Whether the definition of global @o that the kernel uses is another one
+ * than the __weak default @o: vmlinux (or the module) keeps a strong
+ * definition of the name, and no weak one.
+ */
+static bool weak_overridden(struct kdiff *d, const struct ksym *o)
+{
+	bool weak = false, strong = false;
+	struct klp_cand *c;
+	size_t n, i;
+
+	n = klp_map_lookup(&d->map, o->name, d->objname, &c);
+	for (i = 0; i < n; i++) {
+		char t = c[i].sym->type;
+
+		if (!c[i].sym->core || !isupper((unsigned char)t))
+			continue;
+		if (t == 'W' || t == 'V')
+			weak = true;
+		else
+			strong = true;
+	}
+	free(c);
+	return strong && !weak;
+}
+
+/* Whether code outside .init.* and .exit.* of @k refers to @s. */
+static bool used_at_runtime(const struct kelf *k, const struct ksym *s)
+{
+	size_t i, j;
+
+	for (i = 1; i < k->nsecs; i++) {
+		const struct ksec *sec = &k->secs[i];
+
+		if (!sec->rela || !(sec->sh.sh_flags & SHF_EXECINSTR) ||
+		    kd_init_kind(sec->name) || kd_skip_section(sec->name))
+			continue;
+		for (j = 0; j < sec->rela->nrelas; j++) {
+			struct ktarget t;
+
+			kelf_resolve(&sec->rela->relas[j], &t);
+			if (t.sym == s)
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * A function of the patched object @k that __init/__exit function @f
+ * refers to and that was __init/__exit code of the running kernel: one
+ * that left .init.* or .exit.*, or a new one (GCC had inlined it into its
+ * callers) that code outside those sections calls now.  NULL if none.
+ */
+static const struct ksym *uses_moved(const struct kelf *k,
+				     const struct ksym *f)
+{
+	struct krela *r;
+	size_t n, i;
+
+	r = kelf_relas_in(f->sec, f->s.st_value, f->s.st_value + f->s.st_size,
+			  &n);
+	for (i = 0; i < n; i++) {
+		struct ktarget t;
+
+		kelf_resolve(&r[i], &t);
+		if (!t.sym || !t.sym->sec || kd_init_kind(t.sym->sec->name) ||
+		    GELF_ST_TYPE(t.sym->s.st_info) != STT_FUNC)
+			continue;
+		if (t.sym->moved ||
+		    (!t.sym->twin && used_at_runtime(k, t.sym)))
+			return t.sym;
+	}
+	return NULL;
+}
+
 static void compare_func(struct kdiff *d, struct ksym *p)
 {
 	const char *what, *refusal;
+	const struct ksym *moved;
 	int64_t off;
 
 	if (!p->twin) {
@@ -215,14 +398,39 @@ static void compare_func(struct kdiff *d, struct ksym *p)
 		return;
 	}
 	off = sym_diff(p, p->twin, &what);
+	if (off < 0) {
+		what = kd_special_differs(d, p, p->twin);
+		if (what)
+			off = 0;
+	}
 	p->status = off < 0 ? KD_SAME : KD_CHANGED;
 	if (off < 0)
 		return;
 	refusal = kd_section_refusal(p->sec->name);
 	if (!refusal)
 		refusal = kd_section_refusal(p->twin->sec->name);
+	moved = refusal && kd_init_kind(p->sec->name) ?
+		uses_moved(d->patched, p) : NULL;
+	if (moved) {
+		/* it ran at boot: the fix is for the helper's other callers */
+		p->status = KD_SAME;
+		fprintf(stderr,
+			"klp-diff: %s: '%s': %s code changed with '%s' leaving its section: not patched, it ran at boot\n",
+			d->patched->file, p->name, kd_init_kind(p->sec->name),
+			moved->name);
+		return;
+	}
 	if (refusal) {
 		kd_problem(d, d->patched, p->name, "%s", refusal);
+		return;
+	}
+	if (GELF_ST_BIND(p->twin->s.st_info) == STB_WEAK &&
+	    weak_overridden(d, p->twin)) {
+		/* the override runs: redirecting it would run this body */
+		p->status = KD_SAME;
+		fprintf(stderr,
+			"klp-diff: %s: '%s': weak default not used by the kernel (%s keeps another definition): nothing to patch\n",
+			d->patched->file, p->name, d->objname);
 		return;
 	}
 	if (d->first)
@@ -284,6 +492,21 @@ static void couple_cold(struct kdiff *d)
 	}
 }
 
+/* Weak and global definitions link differently: refuse a change of one. */
+static bool bind_changed(struct kdiff *d, struct ksym *p)
+{
+	int bp = GELF_ST_BIND(p->s.st_info);
+	int bo = GELF_ST_BIND(p->twin->s.st_info);
+
+	if (bp == bo || (bp != STB_WEAK && bo != STB_WEAK))
+		return false;
+	p->status = KD_CHANGED;
+	kd_problem(d, d->patched, p->name, "binding changed from %s to %s",
+		   bo == STB_WEAK ? "weak" : bo == STB_LOCAL ? "local" : "global",
+		   bp == STB_WEAK ? "weak" : bp == STB_LOCAL ? "local" : "global");
+	return true;
+}
+
 void kd_compare(struct kdiff *d)
 {
 	struct kelf *k = d->patched;
@@ -293,6 +516,8 @@ void kd_compare(struct kdiff *d)
 		struct ksym *p = &k->syms[i];
 
 		if (!kelf_is_func_or_object(p) || kd_skip_section(p->sec->name))
+			continue;
+		if (p->twin && bind_changed(d, p))
 			continue;
 		if (GELF_ST_TYPE(p->s.st_info) == STT_FUNC)
 			compare_func(d, p);

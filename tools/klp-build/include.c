@@ -159,6 +159,59 @@ static void refuse_uncovered(struct kdiff *d, const struct ksec *sec,
 	}
 }
 
+/* The function or object of @sec containing offset @off, or NULL. */
+static const struct ksym *containing(const struct ksec *sec, uint64_t off)
+{
+	size_t i;
+
+	for (i = 0; i < sec->nsyms; i++) {
+		const struct ksym *s = sec->syms[i];
+
+		if (off >= s->s.st_value && off < s->s.st_value + s->s.st_size)
+			return s;
+	}
+	return NULL;
+}
+
+/*
+ * Refuse each reference of the @n relocations @r of @sec (included in the
+ * output) to .init.* or .exit.* memory: the running kernel freed it after
+ * boot, or never kept it.  @user names the referencing entry when it is
+ * not a symbol of @sec.
+ */
+static void refuse_init_refs(struct kdiff *d, const struct ksec *sec,
+			     const struct krela *r, size_t n, const char *user)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct ksym *by;
+		const char *kind;
+		struct ktarget t;
+		char *what;
+		size_t len;
+
+		if (!kd_rela_copied(sec, &r[i]))
+			continue;
+		kelf_resolve(&r[i], &t);
+		kind = t.sec ? kd_init_kind(t.sec->name) : NULL;
+		if (!kind)
+			continue;
+		by = user ? NULL : containing(sec, r[i].off);
+		len = strlen(t.sec->name) + 24;
+		what = xmalloc(len);
+		snprintf(what, len, "%s+0x%llx", t.sec->name,
+			 (unsigned long long)t.off);
+		kd_problem(d, d->patched, t.sym ? t.sym->name : what,
+			   "%s %s (%s) referenced by '%s'", kind,
+			   t.sec->sh.sh_flags & SHF_EXECINSTR ? "code" : "data",
+			   !strcmp(kind, "__init") ? "freed after boot" :
+			   "discarded from the running kernel",
+			   user ? user : by ? by->name : sec->name);
+		free(what);
+	}
+}
+
 bool kd_include(struct kdiff *d)
 {
 	struct kelf *k = d->patched;
@@ -200,7 +253,14 @@ bool kd_include(struct kdiff *d)
 						e->start + e->size, &n);
 
 		refuse_uncovered(d, e->sec, r, n, &seen, &nseen);
+		refuse_init_refs(d, e->sec, r, n, e->sec->name);
 	}
+	for (i = 1; i < k->nsecs; i++)
+		if (k->secs[i].include && k->secs[i].rela &&
+		    !kd_init_kind(k->secs[i].name))
+			refuse_init_refs(d, &k->secs[i],
+					 k->secs[i].rela->relas,
+					 k->secs[i].rela->nrelas, NULL);
 	free(seen);
 	return useful;
 }

@@ -48,6 +48,11 @@ struct ksec;
  * @sec: the section defining it, NULL if undefined, absolute or common
  * @file: name of the STT_FILE symbol before it ("" if none)
  * @twin: the correlated symbol of the other object
+ * @moved: the original it would correlate with, had it not moved into or
+ *	   out of an .init.* or .exit.* section (then @twin is NULL: the
+ *	   running kernel's copy is freed or never was in use)
+ * @fresh: a static local of a correlated function that could not be told
+ *	   apart from the others of its name: never correlated by name
  * @status: see &enum kd_status (patched object only)
  * @include: it is copied into the output
  * @alias: it gets a global __klp_new<ID>_ alias
@@ -64,6 +69,8 @@ struct ksym {
 	struct ksec *sec;
 	const char *file;
 	struct ksym *twin;
+	struct ksym *moved;
+	bool fresh;
 	enum kd_status status;
 	bool include;
 	bool alias;
@@ -315,6 +322,44 @@ void kd_compare(struct kdiff *d);
 const char *kd_section_refusal(const char *name);
 
 /**
+ * kd_init_kind() - whether a section is freed or discarded init/exit memory
+ * @name: section name
+ *
+ * Return: "__init" for .init.*, "__exit" for .exit.*, else NULL.
+ */
+const char *kd_init_kind(const char *name);
+
+/**
+ * kd_target_equal() - whether two relocation targets are the same place
+ * @pa: target of a relocation of the patched object
+ * @pb: target of a relocation of the original
+ *
+ * Return: true if they name correlated symbols at the same offset, or
+ * equal anonymous constants.
+ */
+bool kd_target_equal(const struct ktarget *pa, const struct ktarget *pb);
+
+/**
+ * kd_is_dyndbg() - whether a symbol is a dynamic debug descriptor
+ * @s: the symbol
+ *
+ * A pr_debug() descriptor: its name carries a __COUNTER__ value that any
+ * pr_debug() added before it changes, and it is correlated by content.
+ *
+ * Return: true for a symbol of section __dyndbg.
+ */
+bool kd_is_dyndbg(const struct ksym *s);
+
+/**
+ * kd_same_content() - whether two symbols have the same bytes and targets
+ * @p: a symbol of the patched object
+ * @o: a symbol of the original
+ *
+ * Return: true if they are equal (targets compared as in kd_compare()).
+ */
+bool kd_same_content(const struct ksym *p, const struct ksym *o);
+
+/**
  * kd_skip_section() - sections never looked at nor copied
  * @name: section name
  *
@@ -374,6 +419,24 @@ bool kd_include_sec(struct ksec *sec);
  * Return: true if an entry was kept that needs more sections included.
  */
 bool kd_special(struct kdiff *d);
+
+/**
+ * kd_special_differs() - compare the special section entries of a function
+ * @d: the run
+ * @p: a function of the patched object
+ * @o: its correlated original
+ *
+ * The entries of a function are those whose first relocation points into
+ * it (a BUG/WARN site, an exception fixup, a jump label, an alternative).
+ * They are compared in the order of the places they describe: same place
+ * in the function, same contents (but the file and line of a bug entry),
+ * same relocation targets.
+ *
+ * Return: the name of the first special section whose entries differ, or
+ * NULL when they are all the same.
+ */
+const char *kd_special_differs(struct kdiff *d, const struct ksym *p,
+			       const struct ksym *o);
 
 /**
  * kd_is_special() - whether a section is handled by kd_special()

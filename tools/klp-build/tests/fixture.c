@@ -6,6 +6,13 @@
 int ext_call(int x);
 void ext_print(const char *s);
 
+/* the file name of a bug entry: the patched source has another path */
+#ifdef V_BUGFILE
+#define BUG_FILE_X "patched/fixture.c"
+#else
+#define BUG_FILE_X "fixture.c"
+#endif
+
 #define WARN_ON_X(c)							\
 	do {								\
 		if (c)							\
@@ -18,7 +25,7 @@ void ext_print(const char *s);
 				".short 0\n"				\
 				".popsection\n"				\
 				".pushsection .rodata.str1.1,\"aMS\",@progbits,1\n" \
-				"2: .string \"fixture.c\"\n"		\
+				"2: .string \"" BUG_FILE_X "\"\n"	\
 				".popsection\n" : : "i" (__LINE__));	\
 	} while (0)
 
@@ -27,6 +34,60 @@ void ext_print(const char *s);
 
 /* three more lines before everything */
 #endif
+
+/*
+ * Dynamic debug descriptors as pr_debug() makes them: named after
+ * __COUNTER__, in the shared section __dyndbg.
+ */
+struct fdd {
+	const char *modname, *function, *filename, *format;
+	unsigned int lineno, flags;
+};
+
+void ext_dbg(const struct fdd *dd, int v);
+
+#ifdef V_DDFILE
+#define DD_FILE_X	"patched/fixture.c"
+#else
+#define DD_FILE_X	"fixture.c"
+#endif
+
+#define FDD_CAT2(a, b)	a##b
+#define FDD_CAT(a, b)	FDD_CAT2(a, b)
+#define PR_DEBUG_ID(id, fmt, v)						\
+	do {								\
+		static struct fdd __attribute__((used, aligned(8),	\
+			section("__dyndbg"))) id = {			\
+			"fixture", __func__, DD_FILE_X, fmt, __LINE__, 0 }; \
+		ext_dbg(&id, v);					\
+	} while (0)
+#define PR_DEBUG_X(fmt, v)						\
+	PR_DEBUG_ID(FDD_CAT(__UNIQUE_ID_ddebug, __COUNTER__), fmt, v)
+
+int dbg_check(int v)
+{
+#ifdef V_DDEBUGADD
+	PR_DEBUG_X("a new debug line %d\n", v);
+#endif
+#ifdef V_DDEBUG
+	PR_DEBUG_X("value is %d\n", v);
+#else
+	PR_DEBUG_X("value %d\n", v);
+#endif
+	return v + 5;
+}
+
+int dbg_other(int v)
+{
+	PR_DEBUG_X("other %d\n", v);
+	return v + 6;
+}
+
+__attribute__((section(".init.text"))) int dbg_init(int v)
+{
+	PR_DEBUG_X("init %d\n", v);
+	return v + 7;
+}
 
 #ifdef V_DATA
 int table[4] = { 1, 2, 3, 5 };
@@ -148,5 +209,161 @@ __attribute__((section(".init.text"))) int fixture_init(void)
 	return ext_call(2);
 #else
 	return ext_call(1);
+#endif
+}
+
+/*
+ * A helper that was __init in the running kernel and is not any more
+ * (the fix drops __init and calls it from init_user()): its bytes are the
+ * same, but the running kernel's copy was freed after boot.
+ */
+#ifdef V_INITMOVE
+static __attribute__((noinline)) int init_helper(int v)
+#else
+static __attribute__((noinline, section(".init.text"))) int init_helper(int v)
+#endif
+{
+	return ext_call(v + 40);
+}
+
+__attribute__((section(".init.text"))) int fixture_init2(int v)
+{
+	return init_helper(v);
+}
+
+int init_user(int v)
+{
+#if defined(V_INITMOVE) || defined(V_INITREF)
+	return init_helper(v) + 1;
+#else
+	return v + 1;
+#endif
+}
+
+/*
+ * __weak defaults: the symbol map says vmlinux kept weak_used (W) and a
+ * strong definition of weak_override from another file (T).
+ */
+__attribute__((weak)) int weak_override(int v)
+{
+#ifdef V_WEAK
+	return v + 2;
+#else
+	return v + 1;
+#endif
+}
+
+#ifdef V_WEAKBIND
+int weak_used(int v)
+#else
+__attribute__((weak)) int weak_used(int v)
+#endif
+{
+#if defined(V_WEAK) || defined(V_WEAKBIND)
+	return v * 3;
+#else
+	return v * 2;
+#endif
+}
+
+/* WARN_ON_ONCE -> WARN_ON: only the flags of the __bug_table entry change */
+#define WARN_FLAGS_X(c, flags)						\
+	do {								\
+		if (c)							\
+			asm volatile("1: brk 0x800\n"			\
+				".pushsection __bug_table,\"aw\"\n"	\
+				".align 2\n"				\
+				".long 1b - .\n"			\
+				".long 2f - .\n"			\
+				".short %c0\n"				\
+				".short %c1\n"				\
+				".popsection\n"				\
+				".pushsection .rodata.str1.1,\"aMS\",@progbits,1\n" \
+				"2: .string \"fixture.c\"\n"		\
+				".popsection\n"				\
+				: : "i" (__LINE__), "i" (flags));	\
+	} while (0)
+
+int warn_check(int v)
+{
+#ifdef V_BUGFLAGS
+	WARN_FLAGS_X(v > 100, 0);
+#else
+	WARN_FLAGS_X(v > 100, 1);
+#endif
+	return v - 1;
+}
+
+/* a static key test whose jump label entry's branch bit changes */
+struct fkey { int enabled; };
+struct fkey fixture_key;
+
+int key_check(int v)
+{
+	asm goto("1: nop\n"
+		 ".pushsection __jump_table, \"aw\"\n"
+		 ".align 3\n"
+		 ".long 1b - ., %l[l_yes] - .\n"
+#ifdef V_JUMPBIT
+		 ".quad fixture_key - . + 1\n"
+#else
+		 ".quad fixture_key - .\n"
+#endif
+		 ".popsection\n"
+		 : : : : l_yes);
+	return v;
+l_yes:
+	return v + 9;
+}
+
+/*
+ * pr_warn_once() as the kernel expands it: a new one inserted before the
+ * existing one of the same function must get a fresh flag, and the old
+ * one must keep the running kernel's.
+ */
+#define ONCE_X(msg)							\
+	({								\
+		static int __already_done;				\
+		if (!__already_done) {					\
+			__already_done = 1;				\
+			ext_print(msg);					\
+		}							\
+	})
+
+void once_check(int v)
+{
+#ifdef V_ONCE
+	if (v > 5)
+		ONCE_X("a new warning");
+#endif
+	if (v > 10)
+		ONCE_X("the old warning");
+	ext_call(v);
+}
+
+/*
+ * The same with a helper GCC inlined into its only (__init) caller: once
+ * it lost __init and got another caller, the __init caller calls it.
+ */
+#ifdef V_INITINLINE
+static __attribute__((noinline)) int init_small(int v)
+#else
+static __attribute__((section(".init.text"))) int init_small(int v)
+#endif
+{
+	return ext_call(v * 5) + 3;
+}
+
+__attribute__((section(".init.text"))) int fixture_init3(int v)
+{
+	return init_small(v) + 1;
+}
+
+int init_user2(int v)
+{
+#ifdef V_INITINLINE
+	return init_small(v) + 2;
+#else
+	return v + 2;
 #endif
 }
