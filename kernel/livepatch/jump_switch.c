@@ -318,10 +318,12 @@ int klp_jump_switch_patch(struct klp_patch *patch, bool to_live, bool force,
 		klp_jump_report_switch(force ? NULL : check);
 	} else if (ret == -EBUSY && report) {
 		klp_jump_report(check);
+		klp_jump_signal_busy(check);
 	}
 
 	list_for_each_entry_safe(site, tmp, &sites, batch)
 		list_del_init(&site->batch);
+	kvfree(check->busy_pids);
 	kvfree(check->seen);
 	kvfree(check->ranges);
 	kfree(check);
