@@ -122,6 +122,10 @@ struct klp_jump_seen {
  * @blockers:	first tasks found busy
  * @nr_blockers: number of valid @blockers
  * @nr_busy:	number of busy tasks, which may exceed @nr_blockers
+ * @busy_pids:	pids of the busy tasks, a task found busy twice (before and
+ *		inside stop_machine) twice, for klp_jump_signal_busy()
+ * @nr_busy_pids: number of valid @busy_pids
+ * @max_busy_pids: size of @busy_pids
  * @seen:	tasks found clean by klp_jump_precheck_tasks(), sorted
  * @nr_seen:	number of @seen
  * @seen_all:	the pre-check looked at every task: each one that it did not
@@ -144,6 +148,9 @@ struct klp_jump_check {
 	struct klp_jump_blocker blockers[KLP_JUMP_MAX_BLOCKERS];
 	unsigned int nr_blockers;
 	unsigned int nr_busy;
+	pid_t *busy_pids;
+	unsigned int nr_busy_pids;
+	unsigned int max_busy_pids;
 };
 
 /* jump_site.c */
@@ -219,6 +226,12 @@ static inline void klp_jump_stats_end(enum klp_jump_stat stat, u64 start) { }
 static inline void klp_jump_stats_check(const struct klp_jump_check *check) { }
 static inline void klp_jump_test_gap(void) { }
 #endif
+
+/* jump_signal.c */
+void klp_jump_signal_arm(void);
+void klp_jump_signal_release(void);
+void klp_jump_signal_busy(struct klp_jump_check *check);
+bool klp_jump_signal_sent(void);
 
 /* jump_transition.c */
 extern bool klp_jump_patch_live;

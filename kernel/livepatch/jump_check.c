@@ -112,6 +112,8 @@ static struct klp_jump_blocker *klp_jump_add_blocker(struct klp_jump_walk *w)
 	for (i = 0; i < check->nr_blockers; i++)
 		if (check->blockers[i].pid == pid)
 			return NULL;
+	if (check->nr_busy_pids < check->max_busy_pids)
+		check->busy_pids[check->nr_busy_pids++] = pid;
 	if (check->nr_busy++ >= KLP_JUMP_MAX_BLOCKERS)
 		return NULL;
 	b = &check->blockers[check->nr_blockers++];
@@ -279,7 +281,8 @@ static void klp_jump_precheck_task(struct klp_jump_check *check,
  * context switch count, so that klp_jump_check_tasks() does not walk it
  * again if it has not run since: a clean one is still clean, a busy one
  * is counted already.  Without memory for that list, every task is walked
- * later.
+ * later.  The pids of the busy tasks are recorded too, room permitting:
+ * each task at most twice, here and inside stop_machine.
  */
 void klp_jump_precheck_tasks(struct klp_jump_check *check)
 {
@@ -288,6 +291,11 @@ void klp_jump_precheck_tasks(struct klp_jump_check *check)
 
 	check->nr_seen = 0;
 	check->seen_all = false;
+	check->busy_pids = kvmalloc_array(2 * max_seen,
+					  sizeof(*check->busy_pids),
+					  GFP_KERNEL);
+	if (check->busy_pids)
+		check->max_busy_pids = 2 * max_seen;
 	check->seen = kvmalloc_array(max_seen, sizeof(*check->seen),
 				     GFP_KERNEL);
 	if (!check->seen)

@@ -191,6 +191,28 @@ static void klp_jump_add_func_ranges(struct klp_jump_check *check,
 			klp_jump_add_target_ranges(check, t, func);
 }
 
+/*
+ * Whether the switch leaves @func's slot as it is, so that no code becomes
+ * unreachable through it: the case of reversing a pending transition,
+ * which wrote nothing.  Disabling a function stacked under another one
+ * leaves the slot as it is too, but tasks may still be inside its code
+ * (the other one's enable may have been forced): only a function that is
+ * the top of its site while the patch is live qualifies.  Called with
+ * klp_jump_patch_live telling whether the patch is in effect now.
+ */
+static bool klp_jump_slot_kept(struct klp_jump_site *site,
+			       const struct klp_func *func, bool to_live)
+{
+	struct klp_jump_target *t;
+
+	if (site->next != site->cur)
+		return false;
+	if (to_live)
+		return true;
+	t = klp_jump_site_top(site);
+	return t && t->func == func;
+}
+
 /**
  * klp_jump_switch_patch() - switch a patch in or out under the stack check
  * @patch:	the patch in transition, its functions on their sites
@@ -204,7 +226,8 @@ static void klp_jump_add_func_ranges(struct klp_jump_check *check,
  * tasks are checked under stop_machine as well (nothing is written), so
  * that every task holding the switch back is named at once.  From the
  * pre-check on, the tasks that run are logged, so that the check inside
- * stop_machine looks only at those.
+ * stop_machine looks only at those.  A function whose slot the switch
+ * leaves as it is (a reversed transition) adds nothing to check.
  *
  * Return: 0 when switched, -EBUSY when some task is inside the code that
  * would become unreachable (reported if @report), -ENOMEM.
@@ -242,18 +265,28 @@ int klp_jump_switch_patch(struct klp_patch *patch, bool to_live, bool force,
 			site = klp_jump_find_site((unsigned long)func->old_func);
 			if (WARN_ON_ONCE(!site))
 				continue;
-			klp_jump_add_func_ranges(check, site, func, to_live);
 			if (list_empty(&site->batch))
 				list_add_tail(&site->batch, &sites);
 		}
 	}
-	klp_jump_sort_ranges(check->ranges, check->nr_ranges);
 
 	/* What each slot holds once the patch is (or is no longer) live. */
 	klp_jump_patch_live = to_live;
 	list_for_each_entry(site, &sites, batch)
 		site->next = klp_jump_site_insn(site);
 	klp_jump_patch_live = !to_live;
+
+	klp_for_each_object(patch, obj) {
+		klp_for_each_func(obj, func) {
+			if (!func->patched)
+				continue;
+			site = klp_jump_find_site((unsigned long)func->old_func);
+			if (!site || klp_jump_slot_kept(site, func, to_live))
+				continue;
+			klp_jump_add_func_ranges(check, site, func, to_live);
+		}
+	}
+	klp_jump_sort_ranges(check->ranges, check->nr_ranges);
 
 	ret = 0;
 	if (!force) {
@@ -285,12 +318,14 @@ int klp_jump_switch_patch(struct klp_patch *patch, bool to_live, bool force,
 		klp_jump_report_switch(force ? NULL : check);
 	} else if (ret == -EBUSY && report) {
 		klp_jump_report(check);
+		klp_jump_signal_busy(check);
 	}
 
 	klp_jump_blockers_record(patch, check);
 
 	list_for_each_entry_safe(site, tmp, &sites, batch)
 		list_del_init(&site->batch);
+	kvfree(check->busy_pids);
 	kvfree(check->seen);
 	kvfree(check->ranges);
 	kfree(check);

@@ -29,6 +29,15 @@
 #define KLP_JUMP_RETRY_FIRST	(HZ / 20 ? HZ / 20 : 1)
 #define KLP_JUMP_RETRY_MAX	HZ
 /*
+ * Once the busy tasks were signalled (jump_signal.c, about 15 s pending),
+ * the next attempt follows soon, while they are held out of the patched
+ * code, and the interval then doubles up to this bound: an attempt costs
+ * two expedited grace periods, a pre-check of every task and a
+ * stop_machine.  New signals, every 15 s, start the series again.
+ */
+#define KLP_JUMP_RETRY_SIGNALLED	(HZ / 5 ? HZ / 5 : 1)
+#define KLP_JUMP_RETRY_SLOW		(16 * HZ)
+/*
  * Busy tasks are reported from this attempt on, about 1.5 s after the
  * first: a task that leaves the patched code within the time upstream
  * takes to retry once is normal, not worth a line.  It also keeps test
@@ -44,6 +53,8 @@ bool klp_jump_patch_live;
 
 static int klp_target_state = KLP_TRANSITION_IDLE;
 static unsigned int klp_jump_attempts;
+/* Attempts since the busy tasks were last signalled, or -1 before that. */
+static int klp_jump_signalled;
 static bool klp_jump_forced;
 
 #if !defined(CONFIG_PREEMPT_DYNAMIC) || !defined(CONFIG_HAVE_PREEMPT_DYNAMIC_CALL)
@@ -169,14 +180,20 @@ static int __init klp_jump_retry_init(void)
 }
 late_initcall(klp_jump_retry_init);
 
+/* The interval before the next attempt: doubles from each start up to max. */
 static unsigned long klp_jump_retry_delay(void)
 {
-	unsigned long delay = KLP_JUMP_RETRY_FIRST;
-	unsigned int i;
+	unsigned long delay = KLP_JUMP_RETRY_FIRST, max = KLP_JUMP_RETRY_MAX;
+	unsigned int i, n = klp_jump_attempts;
 
-	for (i = 0; i < klp_jump_attempts && delay < KLP_JUMP_RETRY_MAX; i++)
+	if (klp_jump_signalled >= 0) {
+		delay = KLP_JUMP_RETRY_SIGNALLED;
+		max = KLP_JUMP_RETRY_SLOW;
+		n = klp_jump_signalled;
+	}
+	for (i = 0; i < n && delay < max; i++)
 		delay *= 2;
-	return min_t(unsigned long, delay, KLP_JUMP_RETRY_MAX);
+	return min(delay, max);
 }
 
 static void klp_complete_transition(void)
@@ -215,6 +232,7 @@ static void klp_complete_transition(void)
 	klp_transition_patch = NULL;
 	klp_jump_patch_live = false;
 	klp_jump_forced = false;
+	klp_jump_signal_release();
 }
 
 /**
@@ -234,7 +252,9 @@ void klp_init_transition(struct klp_patch *patch, int state)
 	/* A patch being disabled is in effect until it is switched out. */
 	klp_jump_patch_live = state == KLP_TRANSITION_UNPATCHED;
 	klp_jump_attempts = 0;
+	klp_jump_signalled = -1;
 	klp_jump_forced = false;
+	klp_jump_signal_arm();
 	klp_jump_blockers_init(patch);
 
 	pr_debug("'%s': initializing %s transition\n", patch->mod->name,
@@ -289,8 +309,12 @@ void klp_try_complete_transition(void)
 				    klp_jump_forced,
 				    klp_jump_attempts >= KLP_JUMP_REPORT_ATTEMPT);
 	if (ret) {
+		if (klp_jump_signal_sent())
+			klp_jump_signalled = 0;
 		klp_jump_retry(klp_jump_retry_delay());
 		klp_jump_attempts++;
+		if (klp_jump_signalled >= 0)
+			klp_jump_signalled++;
 		return;
 	}
 
@@ -318,6 +342,9 @@ void klp_reverse_transition(void)
 	klp_transition_patch->enabled = !klp_transition_patch->enabled;
 	klp_target_state = !klp_target_state;
 	klp_jump_attempts = 0;
+	klp_jump_signalled = -1;
+	klp_jump_signal_release();
+	klp_jump_signal_arm();
 	klp_jump_blockers_record(NULL, NULL);
 
 	klp_start_transition();

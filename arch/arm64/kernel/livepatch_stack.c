@@ -12,7 +12,16 @@
  *
  * - an exception boundary (a task preempted by an interrupt) reports the
  *   interrupted PC, and also the saved x30: a function interrupted in its
- *   prologue, or a leaf, has its caller only there;
+ *   prologue, or a leaf, has its caller only there.  When a tracer of that
+ *   function replaced x30 with its trampoline, the real return address is
+ *   recovered from the tracer's state as the unwinder does for a saved
+ *   frame record, matched by the frame pointer the tracer recorded at the
+ *   function's entry: the interrupted x29, since the function saved no
+ *   frame record of its own;
+ * - an exception boundary inside ftrace's entry trampoline (ftrace_caller)
+ *   makes the stack unreliable: there the traced function's return
+ *   address is only in x9, or only in the ftrace_regs being filled in or
+ *   read back, depending on the instruction;
  * - a return address inside a trampoline's own code means the real one is
  *   held in registers or in the tracer's state, where no walk can see it:
  *   the stack is unreliable;
@@ -20,11 +29,14 @@
  *   stack, makes the stack unreliable; the check counts that as busy.
  */
 
+#include <linux/ftrace.h>
 #include <linux/init.h>
 #include <linux/kallsyms.h>
 #include <linux/kernel.h>
+#include <linux/kprobes.h>
 #include <linux/livepatch.h>
 #include <linux/sched/task_stack.h>
+#include <linux/string.h>
 
 #include <asm/livepatch.h>
 #include <asm/sections.h>
@@ -38,26 +50,62 @@ struct klp_tramp {
 	unsigned long end;
 };
 
-static struct klp_tramp klp_tramps[2] __ro_after_init;
+enum {
+	KLP_TRAMP_GRAPH,	/* return_to_handler */
+	KLP_TRAMP_KRETPROBE,	/* __kretprobe_trampoline */
+	KLP_NR_TRAMPS,
+};
+
+static struct klp_tramp klp_tramps[KLP_NR_TRAMPS] __ro_after_init;
 
 /*
- * By name: the trampolines exist only with the function graph tracer and
- * kretprobes, and are declared only then.
+ * ftrace's entry trampoline, with the labels inside it that kallsyms
+ * lists as symbols of their own (arch/arm64/kernel/entry-ftrace.S).
  */
-static void __init klp_tramp_init(struct klp_tramp *t, const char *name)
+static struct klp_tramp klp_ftrace_entry __ro_after_init;
+static const char * const klp_ftrace_entry_labels[] __initconst = {
+	"ftrace_caller", "ftrace_call", "ftrace_caller_direct_late",
+	"ftrace_caller_direct",
+};
+
+/*
+ * By name: the trampolines exist only with the function graph tracer,
+ * kretprobes and ftrace, and are declared only then.  @labels are the
+ * symbols that may follow @name within the same code; the range ends at
+ * the first symbol not among them.
+ */
+static void __init klp_tramp_init(struct klp_tramp *t, const char *name,
+				  const char * const *labels,
+				  unsigned int nr_labels)
 {
 	unsigned long addr = kallsyms_lookup_name(name), size, off;
+	char sym[KSYM_NAME_LEN];
+	unsigned int i;
 
-	if (addr && kallsyms_lookup_size_offset(addr, &size, &off) && !off) {
-		t->start = addr;
-		t->end = addr + size;
+	if (!addr || !kallsyms_lookup_size_offset(addr, &size, &off) || off)
+		return;
+	t->start = addr;
+	t->end = addr + size;
+	while (kallsyms_lookup_size_offset(t->end, &size, &off) && !off &&
+	       size && !lookup_symbol_name(t->end, sym)) {
+		for (i = 0; i < nr_labels; i++)
+			if (!strcmp(sym, labels[i]))
+				break;
+		if (i == nr_labels)
+			break;
+		t->end += size;
 	}
 }
 
 static int __init klp_tramps_init(void)
 {
-	klp_tramp_init(&klp_tramps[0], "return_to_handler");
-	klp_tramp_init(&klp_tramps[1], "__kretprobe_trampoline");
+	klp_tramp_init(&klp_tramps[KLP_TRAMP_GRAPH], "return_to_handler",
+		       NULL, 0);
+	klp_tramp_init(&klp_tramps[KLP_TRAMP_KRETPROBE],
+		       "__kretprobe_trampoline", NULL, 0);
+	klp_tramp_init(&klp_ftrace_entry, "ftrace_caller",
+		       klp_ftrace_entry_labels,
+		       ARRAY_SIZE(klp_ftrace_entry_labels));
 	return 0;
 }
 core_initcall(klp_tramps_init);
@@ -75,6 +123,46 @@ static bool klp_in_tramp(unsigned long pc)
 		if (pc >= klp_tramps[i].start && pc < klp_tramps[i].end)
 			return true;
 	return false;
+}
+
+/* Whether the graph tracer's shadow stack of @task can be searched. */
+static bool klp_has_ret_stack(struct task_struct *task)
+{
+#ifdef CONFIG_FUNCTION_GRAPH_TRACER
+	return READ_ONCE(task->ret_stack);
+#else
+	return false;
+#endif
+}
+
+/*
+ * The interrupted x30 of a function that saved no frame record, with the
+ * real return address when a tracer replaced it with its trampoline.
+ * @fp is the interrupted x29: the frame pointer the tracer recorded when
+ * it hooked the function, which identifies its entry in the tracer's
+ * per-task state.  Where none matches, the trampoline's address stays,
+ * and the caller counts the stack as unreliable.
+ */
+static unsigned long klp_recover_lr(struct task_struct *task,
+				    unsigned long lr, unsigned long fp)
+{
+	struct llist_node *kr_cur = NULL;
+	unsigned long ret;
+	int graph_idx = 0;
+
+	if (!lr)
+		return lr;
+	/* Index 0: search the whole shadow stack, from its top. */
+	if (lr == klp_tramps[KLP_TRAMP_GRAPH].start)
+		return !klp_has_ret_stack(task) ? lr :
+		       ftrace_graph_ret_addr(task, &graph_idx, lr,
+					     (unsigned long *)fp);
+	if (lr == klp_tramps[KLP_TRAMP_KRETPROBE].start &&
+	    is_kretprobe_trampoline(lr)) {
+		ret = kretprobe_find_ret_addr(task, (void *)fp, &kr_cur);
+		return ret ? ptrauth_strip_kernel_insn_pac(ret) : lr;
+	}
+	return lr;
 }
 
 static bool klp_in_entry_text(unsigned long pc)
@@ -95,7 +183,7 @@ static bool klp_walk_frame(void *cookie, unsigned long pc, unsigned long fp)
 {
 	struct klp_walk *w = cookie;
 	struct pt_regs *regs;
-	unsigned long lr;
+	unsigned long lr, ipc;
 
 	if (++w->frames > KLP_MAX_FRAMES || !__kernel_text_address(pc) ||
 	    klp_in_tramp(pc)) {
@@ -118,8 +206,18 @@ static bool klp_walk_frame(void *cookie, unsigned long pc, unsigned long fp)
 		w->ret = -EINVAL;
 		return false;
 	}
-	lr = READ_ONCE_NOCHECK(regs->regs[30]);
-	w->ret = w->fn(w->data, ptrauth_strip_kernel_insn_pac(lr));
+	ipc = READ_ONCE_NOCHECK(regs->pc);
+	if (ipc >= klp_ftrace_entry.start && ipc < klp_ftrace_entry.end) {
+		w->ret = -EINVAL;
+		return false;
+	}
+	lr = ptrauth_strip_kernel_insn_pac(READ_ONCE_NOCHECK(regs->regs[30]));
+	lr = klp_recover_lr(w->task, lr, READ_ONCE_NOCHECK(regs->regs[29]));
+	if (klp_in_tramp(lr)) {
+		w->ret = -EINVAL;
+		return false;
+	}
+	w->ret = w->fn(w->data, lr);
 	return !w->ret;
 }
 

@@ -9,6 +9,12 @@
 #define KLPJ_NEST_OLD	100
 #define KLPJ_NEST_NEW	200
 
+/* klpj_nest_outer(KLPJ_NEST_SPIN) spins in klpj_nest_leaf(). */
+#define KLPJ_NEST_SPIN	2
+/* klpj_nest_outer(KLPJ_NEST_BLOCK) waits interruptibly in klpj_nest_inner(). */
+#define KLPJ_NEST_BLOCK	3
+
 int klpj_nest_inner(int sleep);
+int klpj_nest_leaf(void);
 
 #endif /* _KLPJ_NEST_H */

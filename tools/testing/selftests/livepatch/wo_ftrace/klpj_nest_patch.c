@@ -2,9 +2,9 @@
 /*
  * klpj_nest_patch - replaces klpj_nest_outer() of klpj_nest.
  *
- * The new function calls the same klpj_nest_inner(), so that a task can
- * sleep inside it too: disabling the patch must then wait as enabling it
- * did.
+ * The new function calls the same klpj_nest_inner() and klpj_nest_leaf(),
+ * so that a task can sleep or spin inside it too: disabling the patch must
+ * then wait as enabling it did.
  */
 
 #include <linux/kernel.h>
@@ -13,9 +13,14 @@
 
 #include "klpj_nest.h"
 
-static int klpj_nest_new_outer(int sleep)
+static int klpj_nest_new_outer(int mode)
 {
-	return klpj_nest_inner(sleep) + KLPJ_NEST_NEW;
+	int ret;
+
+	if (mode == KLPJ_NEST_SPIN)
+		return klpj_nest_leaf() + KLPJ_NEST_NEW;
+	ret = klpj_nest_inner(mode);
+	return ret < 0 ? ret : ret + KLPJ_NEST_NEW;
 }
 
 static struct klp_func klpj_nest_funcs[] = {
