@@ -72,10 +72,12 @@ klp_log "building the default kernel of $FROM in ${CBUILD#"$KLP_TOP"/} (log: cor
     klp_die "the $FROM kernel does not build: ${DIR#"$KLP_TOP"/}/kernel.log"
 
 # ---- 2. one patch per changed file that this kernel compiles --------------
-# Every source and header a compiled object read, from kbuild's .cmd files.
+# Every source and header a compiled object read, from kbuild's .cmd files
+# (absolute, or relative to the object tree: ../linux/...).
 find "$KLP_KBUILD" -name '*.o.cmd' -print0 |
     xargs -0 sed -n 's#^ *\(source_[^ ]* := \)\{0,1\}\([^ $]*\.[ch]\) *\\\{0,1\}$#\2#p' |
-    sed "s#^$KLP_SRC/##" | sort -u > "$DIR/compiled.txt"
+    sed -e "s#^$KLP_SRC/##" -e "s#^$(realpath --relative-to="$KLP_KBUILD" "$KLP_SRC")/##" |
+    sort -u > "$DIR/compiled.txt"
 
 (cd "$a" && find . -type f \( -name '*.c' -o -name '*.h' \) | sort) > "$DIR/files-a"
 (cd "$b" && find . -type f \( -name '*.c' -o -name '*.h' \) | sort) > "$DIR/files-b"
