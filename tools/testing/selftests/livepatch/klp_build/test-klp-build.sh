@@ -19,6 +19,10 @@
 #     its LOADED must pass; the previous step's LOADED must now fail and
 #     its patch (atomically replaced) must go away and its module unload;
 #   echo 0 > enabled on the last one, wait until its patch is gone, rmmod;
+#   where the guest has klpctl (tools/livepatch), a step is loaded with
+#   `klpctl load` (which also checks the build-id and vermagic klp-build
+#   recorded against this kernel) and the last one removed with `klpctl
+#   unload`, as an administrator would;
 #   every LOADED must fail again; UNLOADED (optional) must pass;
 #   CLEANUP (optional) runs last, whatever happened.
 # Prints "PASS: CASE" or "FAIL: CASE: reason" per case, then
@@ -38,6 +42,7 @@ while getopts m:s:w: opt; do
 	esac
 done
 shift $((OPTIND - 1))
+KLPCTL=$(command -v klpctl)
 SYSFS=/sys/kernel/livepatch
 LOG=/tmp/klpb-step.log
 
@@ -127,11 +132,20 @@ run_case() {
 	done
 	for ((k = 0; k < ${#steps[@]}; k++)); do
 		n=${steps[k]} m=${mods[k]}
-		echo "  # insmod $n.ko"
-		if ! insmod "$MODDIR/$n.ko"; then
-			show_klog
-			why="insmod $n.ko failed"
-			return 1
+		if [ -n "$KLPCTL" ]; then
+			echo "  # klpctl load $n.ko"
+			if ! "$KLPCTL" load --timeout "$WAIT" "$MODDIR/$n.ko"; then
+				show_klog
+				why="klpctl load $n.ko failed"
+				return 1
+			fi
+		else
+			echo "  # insmod $n.ko"
+			if ! insmod "$MODDIR/$n.ko"; then
+				show_klog
+				why="insmod $n.ko failed"
+				return 1
+			fi
 		fi
 		if ! wait_for "$WAIT" settled "$m"; then
 			show_klog
@@ -158,11 +172,17 @@ run_case() {
 		done
 	done
 	m=${mods[${#mods[@]} - 1]}
-	echo "  # echo 0 > $SYSFS/$m/enabled"
-	echo 0 > "$SYSFS/$m/enabled" || { why="cannot disable $m"; return 1; }
-	wait_for "$WAIT" patch_gone "$m" || { why="$m: not gone ${WAIT}s after disabling"; return 1; }
-	echo "  # rmmod $m"
-	unload "$m" || { why="rmmod $m failed"; return 1; }
+	if [ -n "$KLPCTL" ]; then
+		echo "  # klpctl unload $m"
+		"$KLPCTL" unload --timeout "$WAIT" "$m" || { why="klpctl unload $m failed"; return 1; }
+		! mod_loaded "$m" || { why="$m still loaded after klpctl unload"; return 1; }
+	else
+		echo "  # echo 0 > $SYSFS/$m/enabled"
+		echo 0 > "$SYSFS/$m/enabled" || { why="cannot disable $m"; return 1; }
+		wait_for "$WAIT" patch_gone "$m" || { why="$m: not gone ${WAIT}s after disabling"; return 1; }
+		echo "  # rmmod $m"
+		unload "$m" || { why="rmmod $m failed"; return 1; }
+	fi
 	for n in "${steps[@]}"; do
 		echo "  # $n-LOADED.sh after removal (must fail)"
 		if run_script "$n-LOADED.sh"; then
