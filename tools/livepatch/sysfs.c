@@ -68,12 +68,22 @@ const char *sys_release(void)
 	return release;
 }
 
+/*
+ * -errno of a failed open(), read() or write(); a sysfs file whose object
+ * is being removed (a patch freed after its disable completed) fails with
+ * ENODEV, which means the same as a file that is already gone.
+ */
+static int sys_errno(void)
+{
+	return errno == ENODEV ? -ENOENT : -errno;
+}
+
 /**
  * read_text() - read a whole (small) file
  * @path: the file
  * @out: set to a malloc'ed, NUL-terminated copy of the contents
  *
- * Return: 0 or -errno.
+ * Return: 0 or -errno; -ENOENT also for a sysfs object being removed.
  */
 int read_text(const char *path, char **out)
 {
@@ -84,7 +94,7 @@ int read_text(const char *path, char **out)
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
+		return sys_errno();
 	buf = xmalloc(cap + 1);
 	for (;;) {
 		if (len == cap) {
@@ -95,7 +105,7 @@ int read_text(const char *path, char **out)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			n = -errno;
+			n = sys_errno();
 			close(fd);
 			free(buf);
 			return n;
@@ -141,7 +151,10 @@ int read_int(const char *path, long *val)
 	return 0;
 }
 
-/* Write @text to a sysfs attribute in one write().  Return: 0 or -errno. */
+/*
+ * Write @text to a sysfs attribute in one write().
+ * Return: 0 or -errno; -ENOENT also for a sysfs object being removed.
+ */
 int write_text(const char *path, const char *text)
 {
 	size_t len = strlen(text);
@@ -150,10 +163,10 @@ int write_text(const char *path, const char *text)
 
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
+		return sys_errno();
 	n = write(fd, text, len);
 	if (n < 0) {
-		n = -errno;
+		n = sys_errno();
 		close(fd);
 		return n;
 	}
