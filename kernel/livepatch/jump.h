@@ -237,8 +237,7 @@ bool klp_jump_signal_sent(void);
 extern bool klp_jump_patch_live;
 
 /* jump_blockers.c: /sys/kernel/livepatch/<patch>/blockers */
-int klp_jump_blockers_init(struct klp_patch *patch);
-void klp_jump_blockers_record(const struct klp_patch *patch,
+void klp_jump_blockers_record(struct klp_patch *patch,
 			      const struct klp_jump_check *check);
 
 #endif /* _LIVEPATCH_JUMP_H */

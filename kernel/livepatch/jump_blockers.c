@@ -14,9 +14,12 @@
  * stack could not be walked reads "<pid> - unreliable".  When more tasks
  * were busy than listed, a last line "+<N> more" follows.
  *
- * The file is added to the patch's kobject the first time the patch enters
- * a transition and goes away with that kobject; the core's own files are
- * unchanged.  Nothing here prints to the kernel log.
+ * The file is added to the patch's kobject the first time an attempt of
+ * the patch finds a busy task, and goes away with that kobject; the core's
+ * own files are unchanged.  Until then it does not exist, which reads as
+ * empty: a patch that switches at once allocates nothing for it, and no
+ * allocation that the enable path tolerates to fail comes before those
+ * whose failure fails the enable.  Nothing here prints to the kernel log.
  *
  * Invariant: klp_jump_blockers_patch is NULL or the patch in transition;
  * the text is rendered from a klp_jump_check when an attempt ends, under
@@ -62,22 +65,15 @@ static ssize_t blockers_show(struct kobject *kobj, struct kobj_attribute *attr,
 
 static struct kobj_attribute klp_jump_blockers_attr = __ATTR_RO(blockers);
 
-/**
- * klp_jump_blockers_init() - give a patch its blockers file, empty
- * @patch:	the patch about to enter a transition; its kobject is in sysfs
- *
- * Adds the file only when the kobject does not have it yet (a patch enters
- * a transition to be enabled, and later one to be disabled), so sysfs never
- * sees a duplicate.
- *
- * Return: 0, or the error of sysfs_create_file(): the patch then has no
- * blockers file, which changes nothing else.
+/*
+ * Give @patch its blockers file unless it has one: a patch may find busy
+ * tasks in its enable and again in its disable, and sysfs must never see
+ * a duplicate.  On failure the patch has no file, and nothing else changes.
  */
-int klp_jump_blockers_init(struct klp_patch *patch)
+static int klp_jump_blockers_add_file(struct klp_patch *patch)
 {
 	struct kernfs_node *kn;
 
-	klp_jump_blockers_record(NULL, NULL);
 	if (!patch->kobj.state_in_sysfs)
 		return 0;
 	kn = kernfs_find_and_get(patch->kobj.sd,
@@ -97,9 +93,10 @@ int klp_jump_blockers_init(struct klp_patch *patch)
  *
  * Called with klp_mutex held, at the end of every attempt (a switch that
  * happens records an empty result) and when the transition starts or is
- * reversed.
+ * reversed.  The first attempt of @patch that finds busy tasks adds the
+ * file.
  */
-void klp_jump_blockers_record(const struct klp_patch *patch,
+void klp_jump_blockers_record(struct klp_patch *patch,
 			      const struct klp_jump_check *check)
 {
 	char *text = klp_jump_blockers_text;
@@ -107,6 +104,9 @@ void klp_jump_blockers_record(const struct klp_patch *patch,
 	size_t size = sizeof(klp_jump_blockers_text);
 	size_t len = 0;
 	unsigned int i;
+
+	if (patch && check && check->nr_blockers)
+		klp_jump_blockers_add_file(patch);
 
 	spin_lock(&klp_jump_blockers_lock);
 	klp_jump_blockers_patch = patch;

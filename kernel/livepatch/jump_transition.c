@@ -255,7 +255,7 @@ void klp_init_transition(struct klp_patch *patch, int state)
 	klp_jump_signalled = -1;
 	klp_jump_forced = false;
 	klp_jump_signal_arm();
-	klp_jump_blockers_init(patch);
+	klp_jump_blockers_record(NULL, NULL);
 
 	pr_debug("'%s': initializing %s transition\n", patch->mod->name,
 		 klp_target_name());
