@@ -85,13 +85,16 @@ if [ "${KLP_NOBUILD:-}" != 1 ]; then
 fi
 
 # build_one NAME PATCH: harness/klp-build.sh into build/klp/NAME.ko; the
-# output goes to $OUT/NAME.log; returns klp-build's exit status
+# output goes to $OUT/NAME.log; returns klp-build's exit status.  Against
+# the kernel built above, never rebuilt in between: a module records the
+# build-id of the kernel it was built for (klpctl load checks it), and a
+# tree edited during the run must not give the cases different kernels.
 build_one() {
 	local name=$1 patch=$2 rc t0
 	rm -f "$KLPDIR/$name.ko"
 	t0=$(klp_now)
 	set +e
-	PATCH=$patch KLP_NAME=$name "$KLP_TOP/harness/klp-build.sh" > "$OUT/$name.log" 2>&1
+	KLP_NOBUILD=1 PATCH=$patch KLP_NAME=$name "$KLP_TOP/harness/klp-build.sh" > "$OUT/$name.log" 2>&1
 	rc=$?
 	set -e
 	echo "[klp-build-tests] $name: klp-build exit $rc in $(( $(klp_now) - t0 ))s" >> "$OUT/times.log"
