@@ -25,7 +25,8 @@ cached c2_cache_b || fail "the second build of an unchanged tree did not use the
 
 cp -p "$src" "$saved" || fail "cannot save $src"
 trap 'cp -p "$saved" "$src"' EXIT
-printf '/* edited after the kernel was built */\n' >> "$src"
+# a comment of this run only: an earlier run's edit is in the cache, rightly
+printf '/* edited after the kernel was built (%s) */\n' "$(date +%s.%N)-$$" >> "$src"
 touch -d '+1 minute' "$src"
 
 # 1. newer than the kernel's object
