@@ -8,7 +8,10 @@
 #  3. build the default kernel from FROM in build/corpus/FROM/ (its own
 #     KLP_BUILD_DIR: the tree in build/ stays as it is)
 #  4. run klp-build on each patch whose file that kernel compiles, with a
-#     time limit (KLP_CORPUS_TIMEOUT, default 900 s)
+#     time limit (KLP_CORPUS_TIMEOUT, default 900 s).  A stable update cut
+#     per file can split one commit: a .c whose patch alone does not
+#     compile is tried again with the changes of the headers it reads that
+#     the same update changes (result "built with its headers")
 #  5. boot the FROM kernel once and, for every module built, load it, wait
 #     for the switch, run a workload, disable and unload it; any kernel
 #     warning fails the module (KLP_CORPUS_BOOT=0 skips this step)
@@ -17,7 +20,8 @@
 #     with one line per file in results.txt and every log beside it
 #
 # Environment: FROM, TO (required, e.g. 6.12.113); KLP_CORPUS_ONLY=regex
-# (only files whose path matches); KLP_CORPUS_TIMEOUT; KLP_CORPUS_BOOT.
+# (only files whose path matches are built again; the results of the others
+# from an earlier run are kept); KLP_CORPUS_TIMEOUT; KLP_CORPUS_BOOT.
 set -uo pipefail
 # shellcheck disable=SC2034 # read by lib.sh's klp_log
 KLP_TAG=klp-corpus
@@ -85,28 +89,28 @@ sort -u "$DIR/files-a" "$DIR/files-b" | sed 's#^\./##' |
     grep -Ev '^(Documentation|tools|scripts|samples|usr)/|^arch/[^/]+/' > "$DIR/candidates"
 grep -E '^arch/arm64/' <(sort -u "$DIR/files-a" "$DIR/files-b" | sed 's#^\./##') >> "$DIR/candidates"
 
-rm -rf "$DIR/patches" && mkdir -p "$DIR/patches"
-: > "$DIR/results.txt"
-n=0
+rm -rf "$DIR/patches" && mkdir -p "$DIR/patches" "$DIR/res"
+: > "$DIR/todo"
+: > "$DIR/headers"
 while IFS= read -r f; do
-    [ -z "${KLP_CORPUS_ONLY:-}" ] || [[ $f =~ $KLP_CORPUS_ONLY ]] || continue
     fa=$a/$f fb=$b/$f
     [ -f "$fa" ] || fa=/dev/null
     [ -f "$fb" ] || fb=/dev/null
     cmp -s "$fa" "$fb" && continue
     name=$(printf '%s' "$f" | tr -c 'A-Za-z0-9' '_')
     diff -u --label "a/$f" --label "b/$f" "$fa" "$fb" > "$DIR/patches/$name.patch"
-    if ! grep -qxF "$f" "$DIR/compiled.txt"; then
-        printf '%s\tnot-compiled\t-\n' "$f" >> "$DIR/results.txt"
-        continue
+    [[ $f == *.h ]] && printf '%s\n' "$f" >> "$DIR/headers"
+    if grep -qxF "$f" "$DIR/compiled.txt"; then
+        printf '%s\n' "$f" >> "$DIR/todo"
+    else
+        printf '%s\tnot-compiled\t-\n' "$f" > "$DIR/res/$name"
     fi
-    n=$((n + 1))
-    printf '%s\n' "$f" >> "$DIR/todo"
 done < "$DIR/candidates"
+n=$(wc -l < "$DIR/todo")
 klp_log "$n changed files that the default kernel compiles"
 
 # ---- 4. klp-build on each -------------------------------------------------
-rm -rf "$DIR/ko" "$DIR/logs" && mkdir -p "$DIR/ko" "$DIR/logs"
+mkdir -p "$DIR/ko" "$DIR/logs"
 # reason LOG: the refusal, as klp-build's last error line says it
 reason() {
     local l
@@ -119,34 +123,68 @@ reason() {
     *'assembly'*) echo "refused:assembly" ;;
     *'build system'*|*'generated'*) echo "refused:build input" ;;
     *'not built in this configuration'*|*'no object'*) echo "not-compiled" ;;
+    *'compilation failed'*) echo "failed:does not compile" ;;
     '') echo "failed:no error line" ;;
     *) echo "refused:other" ;;
     esac
 }
+
+# headers_of FILE.c: the changed headers its object reads, one per line
+headers_of() {
+    local cmd
+    cmd=$KLP_KBUILD/$(dirname "$1")/.$(basename "${1%.c}").o.cmd
+    [ -f "$cmd" ] || return 0
+    sed -n 's#^ *\([^ $]*\.h\) *\\\{0,1\}$#\1#p' "$cmd" |
+        sed -e "s#^$KLP_SRC/##" -e "s#^$(realpath --relative-to="$KLP_KBUILD" "$KLP_SRC")/##" |
+        sort -u | grep -xF -f "$DIR/headers"
+}
+
+# build MOD PATCH LOG: klp-build's status, 124 on timeout
+build() {
+    O="$KLP_KBUILD" KLP_SRCTREE="$KLP_SRC" CROSS_COMPILE=aarch64-linux-gnu- \
+        timeout "$TMO" "$KLP_SRC/scripts/livepatch/klp-build" -n "$1" \
+        -o "$DIR/ko/$1.ko" "$2" > "$3" 2>&1
+}
+
 i=0
 while IFS= read -r f; do
     i=$((i + 1))
     name=$(printf '%s' "$f" | tr -c 'A-Za-z0-9' '_')
     mod=c$(printf '%03d' "$i")_$(printf '%s' "$name" | tail -c 40)
     mod=${mod//__/_}
+    [ -z "${KLP_CORPUS_ONLY:-}" ] || [[ $f =~ $KLP_CORPUS_ONLY ]] || continue
     log=$DIR/logs/$name.log
+    rm -f "$DIR/ko/$mod.ko"
     t0=$(klp_now)
-    O="$KLP_KBUILD" KLP_SRCTREE="$KLP_SRC" CROSS_COMPILE=aarch64-linux-gnu- \
-        timeout "$TMO" "$KLP_SRC/scripts/livepatch/klp-build" -n "$mod" \
-        -o "$DIR/ko/$mod.ko" "$DIR/patches/$name.patch" > "$log" 2>&1
-    rc=$? secs=$(( $(klp_now) - t0 ))
+    build "$mod" "$DIR/patches/$name.patch" "$log"
+    rc=$? why=
+    res=$(reason "$log")
+    if [ $rc -ne 0 ] && [ "$res" = "failed:does not compile" ] && [[ $f == *.c ]]; then
+        hdrs=$(headers_of "$f")
+        if [ -n "$hdrs" ]; then
+            klp_log "[$i/$n] $f does not compile alone; again with $(echo $hdrs)"
+            cat "$DIR/patches/$name.patch" $(for h in $hdrs; do
+                printf '%s ' "$DIR/patches/$(printf '%s' "$h" | tr -c 'A-Za-z0-9' '_').patch"
+            done) > "$DIR/patches/$name.with-headers.patch"
+            mv "$log" "${log%.log}.alone.log"
+            build "$mod" "$DIR/patches/$name.with-headers.patch" "$log"
+            rc=$?
+            why="with its headers: $(echo $hdrs)"
+        fi
+    fi
+    secs=$(( $(klp_now) - t0 ))
     if [ $rc -eq 0 ] && [ -f "$DIR/ko/$mod.ko" ]; then
         res=built
     elif [ $rc -eq 124 ]; then
         res="failed:timeout ${TMO}s"
     else
         res=$(reason "$log")
+        why=$(grep -E 'klp-build: error: ' "$log" | tail -n 1 | sed 's/.*klp-build: error: //')
     fi
-    why=$(grep -E 'klp-build: error: ' "$log" | tail -n 1 | sed 's/.*klp-build: error: //')
-    printf '%s\t%s\t%ss\t%s\t%s\n' "$f" "$res" "$secs" "$mod" "$why" >> "$DIR/results.txt"
+    printf '%s\t%s\t%ss\t%s\t%s\n' "$f" "$res" "$secs" "$mod" "$why" > "$DIR/res/$name"
     klp_log "[$i/$n] $f: $res (${secs}s)"
-done < <(cat "$DIR/todo" 2>/dev/null)
-rm -f "$DIR/todo"
+done < "$DIR/todo"
+cat "$DIR/res/"* | sort > "$DIR/results.txt"
 
 # ---- 5. boot and exercise every module built ------------------------------
 if [ "${KLP_CORPUS_BOOT:-1}" != 0 ] && ls "$DIR/ko/"*.ko >/dev/null 2>&1; then
@@ -158,12 +196,17 @@ if [ "${KLP_CORPUS_BOOT:-1}" != 0 ] && ls "$DIR/ko/"*.ko >/dev/null 2>&1; then
     klp_log "boot exit status $? (${DIR#"$KLP_TOP"/}/boot.log)"
     # guest lines "corpus: MOD pass|FAIL why"
     while IFS=$'\t' read -r f res secs mod why; do
-        [ "$res" = built ] || { printf '%s\t%s\t%s\t%s\t%s\n' "$f" "$res" "$secs" "$mod" "$why"; continue; }
+        case $res in
+        built|passed|wrong) ;;
+        *) printf '%s\t%s\t%s\t%s\t%s\n' "$f" "$res" "$secs" "$mod" "$why"; continue ;;
+        esac
+        why=${why%%;*}
+        case $why in with*) ;; *) why= ;; esac
         g=$(grep -a -m1 "^corpus: $mod " "$DIR/boot.log")
         case $g in
         "corpus: $mod pass"*) res=passed ;;
-        "corpus: $mod FAIL"*) res=wrong why=${g#"corpus: $mod FAIL "} ;;
-        *) res=wrong why="no result from the guest (crash or timeout: boot.log)" ;;
+        "corpus: $mod FAIL"*) res=wrong why="${why:+$why; }${g#"corpus: $mod FAIL "}" ;;
+        *) res=wrong why="${why:+$why; }no result from the guest (crash or timeout: boot.log)" ;;
         esac
         printf '%s\t%s\t%s\t%s\t%s\n' "$f" "$res" "$secs" "$mod" "$why"
     done < "$DIR/results.txt" > "$DIR/results.new"
@@ -174,10 +217,12 @@ fi
 awk -F'\t' -v from="$FROM" -v to="$TO" '
     { n[$2]++; total++; if ($2 != "not-compiled") tried++ }
     $2 ~ /^refused:/ { r[substr($2, 9)]++ }
+    $2 == "passed" && $5 ~ /^with its headers/ { wh++ }
     END {
         printf "klp-corpus %s -> %s: %d changed .c/.h files, %d compiled by the default kernel\n", from, to, total, tried
         printf "| result | files |\n| --- | ---: |\n"
         printf "| built, loaded, switched, exercised, unloaded | %d |\n", n["passed"] + 0
+        if (wh) printf "| of them, with the changed headers the file reads (one commit cut in two) | %d |\n", wh
         printf "| built, not booted | %d |\n", n["built"] + 0
         printf "| no functional change | %d |\n", n["nochange"] + 0
         for (k in r) printf "| refused: %s | %d |\n", k, r[k]
