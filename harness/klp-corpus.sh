@@ -11,7 +11,7 @@
 #     time limit (KLP_CORPUS_TIMEOUT, default 900 s).  A stable update cut
 #     per file can split one commit: a .c whose patch alone does not
 #     compile is tried again with the changes of the headers it reads that
-#     the same update changes (result "built with its headers")
+#     add a name its compiler errors quote (result "with its headers")
 #  5. boot the FROM kernel once and, for every module built, load it, wait
 #     for the switch, run a workload, disable and unload it; any kernel
 #     warning fails the module (KLP_CORPUS_BOOT=0 skips this step)
@@ -129,14 +129,22 @@ reason() {
     esac
 }
 
-# headers_of FILE.c: the changed headers its object reads, one per line
-headers_of() {
-    local cmd
+# headers_for FILE.c LOG: the changed headers its object reads whose
+# change adds a name the compiler errors of LOG quote, one per line
+headers_for() {
+    local cmd h names
     cmd=$KLP_KBUILD/$(dirname "$1")/.$(basename "${1%.c}").o.cmd
     [ -f "$cmd" ] || return 0
+    names=$(grep -E 'error: ' "$2" | grep -oE "[‘'][A-Za-z_][A-Za-z0-9_]*[’']" |
+            tr -d "‘’'" | sort -u)
+    [ -n "$names" ] || return 0
     sed -n 's#^ *\([^ $]*\.h\) *\\\{0,1\}$#\1#p' "$cmd" |
         sed -e "s#^$KLP_SRC/##" -e "s#^$(realpath --relative-to="$KLP_KBUILD" "$KLP_SRC")/##" |
-        sort -u | grep -xF -f "$DIR/headers"
+        sort -u | grep -xF -f "$DIR/headers" |
+    while IFS= read -r h; do
+        grep -E '^\+' "$DIR/patches/$(printf '%s' "$h" | tr -c 'A-Za-z0-9' '_').patch" |
+            grep -qwF -f <(printf '%s\n' "$names") && printf '%s\n' "$h"
+    done
 }
 
 # build MOD PATCH LOG: klp-build's status, 124 on timeout
@@ -160,7 +168,7 @@ while IFS= read -r f; do
     rc=$? why=
     res=$(reason "$log")
     if [ $rc -ne 0 ] && [ "$res" = "failed:does not compile" ] && [[ $f == *.c ]]; then
-        hdrs=$(headers_of "$f")
+        hdrs=$(headers_for "$f" "$log")
         if [ -n "$hdrs" ]; then
             klp_log "[$i/$n] $f does not compile alone; again with $(echo $hdrs)"
             cat "$DIR/patches/$name.patch" $(for h in $hdrs; do
