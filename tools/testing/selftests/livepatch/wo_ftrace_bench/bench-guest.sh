@@ -240,8 +240,22 @@ if [ "$part" = latency ]; then
 	if echo 1 > "$D/blocker" && insmod "$DIR/klpjb_blockpatch.ko"; then
 		c0=$(cat $S/commits)
 		p0=$(cat $LP/klpjb_blockpatch/transition)
-		if echo "$LAT_S" > "$D/latency"; then
-			r=$(cat "$D/latency")
+		# the backend's stop_machine windows meanwhile: the largest
+		# one seen by polling, once a second: rarely, so that the poll adds few
+		# late ticks (-icount: a busy vCPU delays the ticks of the others)
+		echo "$LAT_S" > "$D/latency" &
+		lp=$!
+		wmax=0
+		nap=$(mktemp -u /tmp/klpjb-nap.XXXXXX)
+		mkfifo "$nap" && exec {napfd}<>"$nap" && rm -f "$nap"
+		while kill -0 "$lp" 2>/dev/null; do
+			read -r w < $S/last_window_ns
+			[ "$w" -gt "$wmax" ] && wmax=$w
+			read -r -t 1 -u "$napfd" _
+		done
+		exec {napfd}>&-
+		if wait "$lp"; then
+			r="$(cat "$D/latency" | tr -d '\n') window_max_ns=$wmax"
 			p1=$(cat $LP/klpjb_blockpatch/transition)
 			c1=$(cat $S/commits)
 			# pending from before the probe started to after it ended

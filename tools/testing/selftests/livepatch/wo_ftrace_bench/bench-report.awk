@@ -132,6 +132,7 @@ function target(name, value, op, limit, text,    ok, s) {
 	lat_p999[m] = a["p999_ns"]
 	lat_max[m] = a["max_ns"]
 	lat_wakes[m] = a["wakes"]
+	lat_wmax[m] = a["window_max_ns"]
 	lat_timer = a["timer"]
 	lat_period = a["period_ns"]
 	next
@@ -352,15 +353,24 @@ END {
 		printf "   %-8s %6s %9s %9s %9s %9s %10s %7s %8s\n", m, lat_tasks[m], lat_samples[m], lat_p50[m], \
 			lat_p99[m], lat_p999[m], lat_max[m], lat_missed[m], lat_commits[m]
 		nlj++
-		lj[nlj] = sprintf("{\"mode\": %s, \"clock\": %s, \"timer\": %s, \"period_ns\": %s, \"seconds\": %s, \"tasks\": %s, \"samples\": %s, \"missed\": %s, \"p50_ns\": %s, \"p99_ns\": %s, \"p999_ns\": %s, \"max_ns\": %s, \"commits\": %s}", \
+		lj[nlj] = sprintf("{\"mode\": %s, \"clock\": %s, \"timer\": %s, \"period_ns\": %s, \"seconds\": %s, \"tasks\": %s, \"samples\": %s, \"missed\": %s, \"p50_ns\": %s, \"p99_ns\": %s, \"p999_ns\": %s, \"max_ns\": %s, \"commits\": %s, \"window_max_ns\": %s}", \
 			jstr(m), jstr(lat_clock[m] == "icount" ? "qemu-icount-shift0" : "realtime"), jstr(lat_timer), num(lat_period), num(lat_secs[m]), num(lat_tasks[m]), \
 			num(lat_samples[m]), num(lat_missed[m]), num(lat_p50[m]), num(lat_p99[m]), num(lat_p999[m]), \
-			num(lat_max[m]), num(lat_commits[m]))
+			num(lat_max[m]), num(lat_commits[m]), num(lat_wmax[m]))
 	}
 	printf "   idle: no patch pending; pending: klpjb_blockpatch held pending all along by a kthread asleep in\n"
 	printf "   the patched function (woken by the backend %s times, it slept again); commits: stop_machine calls\n", \
 		lat_wakes["pending"] == "" ? "?" : lat_wakes["pending"]
-	printf "   of the backend meanwhile (retries back off: 50 ms to 1 s, after the 15 s wake-up 200 ms to 16 s)\n\n"
+	printf "   of the backend meanwhile (retries back off: 50 ms to 1 s, after the 15 s wake-up 200 ms to 16 s);\n"
+	printf "   the largest of those stop_machine windows (klp_jump/last_window_ns, polled once a second): %s ns\n", \
+		lat_wmax["pending"] == "" ? "-" : lat_wmax["pending"]
+	if (lat_clock["idle"] == "icount") {
+		printf "   Under -icount QEMU runs the vCPUs in turn: while one vCPU is busy (here: the pre-check of each\n"
+		printf "   retry), the ticks of the others are late by its instructions, not by any code of theirs (a\n"
+		printf "   busy loop in user space on one vCPU makes them up to 150 ms late).  The tick lateness is an\n"
+		printf "   upper bound; the interrupts-off time the backend adds is its stop_machine window.\n"
+	}
+	printf "\n"
 
 	# ---- 7. ran-log overflow ----
 	nol = sortkeys(ovf_loads, OL)
