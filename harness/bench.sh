@@ -106,7 +106,7 @@ guest() {
 if [ "${BENCH_ONLY:-}" = latency ] || [ "${BENCH_ONLY:-}" = overflow ]; then
     mem=
     [ "$BENCH_ONLY" = overflow ] && mem=${BENCH_OVF_MEM:-4G}
-    guest "$BENCH_ONLY" default $mem
+    guest "$BENCH_ONLY" default ${mem:+"$mem"}
     grep -q "^KLPJB-DONE part=$BENCH_ONLY .* missing=0" "$OUT/$BENCH_ONLY.rows"
     exit $?
 fi

@@ -255,14 +255,14 @@ if [ "$part" = latency ]; then
 		done
 		exec {napfd}>&-
 		if wait "$lp"; then
-			r="$(cat "$D/latency" | tr -d '\n') window_max_ns=$wmax"
+			r="$(tr -d '\n' < "$D/latency") window_max_ns=$wmax"
 			p1=$(cat $LP/klpjb_blockpatch/transition)
 			c1=$(cat $S/commits)
 			# pending from before the probe started to after it ended
 			if [ "$p0$p1" = 11 ]; then
 				row latency mode=pending "clock=$clock" "seconds=$LAT_S" \
 					"tasks=$tasks" "commits=$((c1 - c0))" "$r" \
-					"$(cat "$D/blocker" | tr -d '\n')"
+					"$(tr -d '\n' < "$D/blocker")"
 			else
 				fail "latency mode=pending: the patch did not stay pending ($p0 $p1)"
 			fi
