@@ -22,12 +22,22 @@
 #     through a far veneer.  The module lands within 128 MB of the kernel
 #     on some boots; then the far kernel is booted again (BENCH_FAR_BOOTS,
 #     default 3, boots at most)
-#  5. bench-report.awk: table and JSON from the "KLPJB-..." lines
+#  5. boot the default kernel again for part "latency": a 1 ms hrtimer on
+#     every CPU measures its own lateness for 60 s with no patch pending,
+#     then 60 s with a patch held pending by a kthread asleep in the patched
+#     function (1,000 sleeping kthreads both times)
+#  6. boot the default kernel with BENCH_OVF_MEM (default 4G) for part
+#     "overflow": the stop_machine window of a switch with 30,000 sleeping
+#     kthreads, without load and with 256 kthreads waking every jiffy (the
+#     per-CPU log of tasks that ran overflows: every task is looked at)
+#  7. bench-report.awk: table and JSON from the "KLPJB-..." lines
 #
 # Environment: NOBUILD=1, BENCH_SMOKE=1 (small sizes, for trying the
 # harness), BENCH_FAR_BOOTS, VM_TIMEOUT (per boot, default 1200),
 # BENCH_ONLY=klpc or klpb (that row of step 2 only, on the kernel already
-# built: prints the row, exit status 0 when it is "ok").
+# built: prints the row, exit status 0 when it is "ok"), BENCH_ONLY=latency
+# or overflow (that guest part only, on the kernel already built: prints
+# its rows, exit status 0 when all were produced), BENCH_OVF_MEM.
 # Exit status: 0 when every row was produced (target misses are reported,
 # not errors), 1 when a row is missing, 2 on a build or harness failure.
 set -uo pipefail
@@ -58,8 +68,8 @@ version=$(make -s --no-print-directory -C "$KLP_SRC" kernelversion 2>/dev/null |
 
 # ---- 2. klp-convert and klp-build (host) --------------------------------------
 case ${BENCH_ONLY:-} in
-    ''|klpc|klpb) ;;
-    *) klp_log "BENCH_ONLY=$BENCH_ONLY: only 'klpc' and 'klpb' are known"; exit 2 ;;
+    ''|klpc|klpb|latency|overflow) ;;
+    *) klp_log "BENCH_ONLY=$BENCH_ONLY: only 'klpc', 'klpb', 'latency' and 'overflow' are known"; exit 2 ;;
 esac
 if [ "${BENCH_ONLY:-klpc}" = klpc ]; then
     klp_log "klp-convert: generating 10,000 relocations (build/bench/klpc)"
@@ -69,20 +79,20 @@ if [ "${BENCH_ONLY:-klpb}" = klpb ]; then
     klp_log "klp-build: a one-file fix, cold and warm (build/bench/klpb)"
     "$KLP_TOP/$BENCH_DIR/klpb/klpb-time.sh" "$KLP_KBUILD" "$KLP_SRC" "$OUT/klpb" | tee -a "$rows"
 fi
-if [ -n "${BENCH_ONLY:-}" ]; then
+if [ "${BENCH_ONLY:-}" = klpc ] || [ "${BENCH_ONLY:-}" = klpb ]; then
     grep -q "^KLPJB-ROW $BENCH_ONLY status=ok " "$rows"
     exit $?
 fi
 
 # ---- 3./4. guest runs ---------------------------------------------------------
-# guest PART CONFIG: one boot; appends its KLPJB lines to $OUT/PART.rows
+# guest PART CONFIG [MEM]: one boot; writes its KLPJB lines to $OUT/PART.rows
 guest() {
-    local part=$1 cfg=$2 log vmlog env=
+    local part=$1 cfg=$2 mem=${3:-${VM_MEM:-2G}} log vmlog env=
     log=$OUT/vm-$part.log
     vmlog=$(KCONFIG=$cfg bash -c '. "$1/harness/lib.sh"; echo "$KLP_VMLOG"' - "$KLP_TOP")
     [ "$SMOKE" = 1 ] && env="KLPJB_SMOKE=1 "
     klp_log "booting the $cfg kernel under QEMU $ICOUNT for part '$part' (log: build/bench/vm-$part.log)"
-    KCONFIG=$cfg VM_MEM=${VM_MEM:-2G} VM_QEMU_ARGS="$ICOUNT" VM_TIMEOUT=${VM_TIMEOUT:-1200} \
+    KCONFIG=$cfg VM_MEM=$mem VM_QEMU_ARGS="$ICOUNT" VM_TIMEOUT=${VM_TIMEOUT:-1200} \
         KLP_CMD="${env}KLPJB_CLOCK=icount bash /selftests/livepatch/wo_ftrace_bench/bench-guest.sh $part" \
         "$KLP_TOP/harness/vm.sh" > /dev/null
     local rc=$?
@@ -92,6 +102,14 @@ guest() {
     klp_log "$part: guest exit status $rc"
     return "$rc"
 }
+
+if [ "${BENCH_ONLY:-}" = latency ] || [ "${BENCH_ONLY:-}" = overflow ]; then
+    mem=
+    [ "$BENCH_ONLY" = overflow ] && mem=${BENCH_OVF_MEM:-4G}
+    guest "$BENCH_ONLY" default ${mem:+"$mem"}
+    grep -q "^KLPJB-DONE part=$BENCH_ONLY .* missing=0" "$OUT/$BENCH_ONLY.rows"
+    exit $?
+fi
 
 guest default default
 cat "$OUT/default.rows" >> "$rows"
@@ -105,7 +123,13 @@ for ((boot = 1; boot <= FAR_BOOTS; boot++)); do
 done
 cat "$OUT/far.rows" >> "$rows"
 
-# ---- 5. report ----------------------------------------------------------------
+# ---- 5./6. latency while pending, log overflow -------------------------------
+guest latency default
+cat "$OUT/latency.rows" >> "$rows"
+guest overflow default "${BENCH_OVF_MEM:-4G}"
+cat "$OUT/overflow.rows" >> "$rows"
+
+# ---- 7. report ----------------------------------------------------------------
 awk -f "$KLP_TOP/$BENCH_DIR/bench-report.awk" -v version="$version" \
     -v date="$(date +%F)" -v json="$KLP_BUILD/bench.json" "$rows" > "$KLP_BUILD/bench.txt"
 complete=$?

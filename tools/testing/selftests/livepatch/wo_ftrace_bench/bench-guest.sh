@@ -10,11 +10,25 @@
 #   bench-guest.sh far      call costs through a far veneer (vmlinux ->
 #                            module); needs a kernel that places modules
 #                            far (KCONFIG=far)
+#   bench-guest.sh latency  timer lateness (1 ms hrtimer on every CPU) for
+#                            LAT_S seconds with no patch pending, then as
+#                            long with klpjb_blockpatch held pending by a
+#                            kthread asleep in klpjb_block (it sleeps over
+#                            the backend's wake-ups)
+#   bench-guest.sh overflow the stop_machine window of a switch with
+#                            OVF_T sleeping kthreads, without and with load
+#                            (OVF_LOAD kthreads waking every jiffy), which
+#                            overflows the per-CPU log of tasks that ran
+#                            since the pre-check: the check then looks at
+#                            every task
 #
 # Environment: KLPJB_CLOCK names the clock for the report (bench.sh sets
 # "icount" when QEMU runs with -icount); KLPJB_SMOKE=1 small sizes (make
 # check); KLPJB_CALLS,
-# KLPJB_WORKS, KLPJB_FS, KLPJB_TS, KLPJB_REPS, KLPJB_FLOOR_RUNS override.
+# KLPJB_WORKS, KLPJB_FS, KLPJB_TS, KLPJB_REPS, KLPJB_FLOOR_RUNS,
+# KLPJB_LAT_S, KLPJB_LAT_T, KLPJB_OVF_T, KLPJB_OVF_LOAD, KLPJB_OVF_F,
+# KLPJB_OVF_REPS, KLPJB_OVF_GAP_MS (klp_jump's test_gap_ms during the
+# overflow rows: smoke sizes need it for the load to fill the log) override.
 # Exit status: 0 when every row of the part was produced, 1 otherwise.
 
 set -u
@@ -28,11 +42,18 @@ if [ "${KLPJB_SMOKE:-0}" = 1 ]; then
 	CALLS=${KLPJB_CALLS:-20000} FS=${KLPJB_FS:-"1 100 1000"}
 	TS=${KLPJB_TS:-"10 20 40"} REPS=${KLPJB_REPS:-1}
 	FLOOR_RUNS=${KLPJB_FLOOR_RUNS:-5}
+	LAT_S=${KLPJB_LAT_S:-5} LAT_T=${KLPJB_LAT_T:-100}
+	OVF_T=${KLPJB_OVF_T:-300} OVF_LOAD=${KLPJB_OVF_LOAD:-64}
+	OVF_REPS=${KLPJB_OVF_REPS:-1} OVF_GAP=${KLPJB_OVF_GAP_MS:-500}
 else
 	CALLS=${KLPJB_CALLS:-1000000} FS=${KLPJB_FS:-"1 100 1000"}
 	TS=${KLPJB_TS:-"100 1000 10000"} REPS=${KLPJB_REPS:-5}
 	FLOOR_RUNS=${KLPJB_FLOOR_RUNS:-21}
+	LAT_S=${KLPJB_LAT_S:-60} LAT_T=${KLPJB_LAT_T:-1000}
+	OVF_T=${KLPJB_OVF_T:-30000} OVF_LOAD=${KLPJB_OVF_LOAD:-256}
+	OVF_REPS=${KLPJB_OVF_REPS:-3} OVF_GAP=${KLPJB_OVF_GAP_MS:-0}
 fi
+OVF_F=${KLPJB_OVF_F:-100}
 WORKS=${KLPJB_WORKS:-"0 32"}
 ROWS=0 MISSING=0
 
@@ -73,7 +94,10 @@ meminfo() { local k v r; while read -r k v r; do [ "$k" = "$1:" ] && echo "$v"; 
 
 cleanup() {
 	local m
-	for m in klpjb_fpatch klpjb_callpatch klpjb_farpatch; do
+	[ -e $S/test_gap_ms ] && echo 0 > $S/test_gap_ms
+	[ -e "$D/blocker" ] && echo 0 > "$D/blocker"
+	[ -e "$D/load" ] && echo 0 > "$D/load"
+	for m in klpjb_fpatch klpjb_callpatch klpjb_farpatch klpjb_blockpatch; do
 		loaded "$m" && disable_patch "$m"
 	done
 	[ -e "$D/sleepers" ] && echo 0 > "$D/sleepers"
@@ -83,7 +107,7 @@ trap cleanup EXIT
 
 grep -qs " /sys/kernel/debug debugfs " /proc/mounts ||
 	mount -t debugfs debugfs /sys/kernel/debug || { echo "no debugfs"; exit 1; }
-for m in klpjb_bench klpjb_callpatch klpjb_farpatch klpjb_fpatch; do
+for m in klpjb_bench klpjb_callpatch klpjb_farpatch klpjb_fpatch klpjb_blockpatch; do
 	[ -f "$DIR/$m.ko" ] || { echo "$DIR/$m.ko not found"; exit 1; }
 done
 [ -d "$S" ] || { echo "no $S: kernel without the backend's statistics"; exit 1; }
@@ -120,9 +144,15 @@ echo "KLPJB-INFO part=$part kernel=$(uname -r) clock=$clock smoke=${KLPJB_SMOKE:
 	"calls=$CALLS cpus=$(nproc) tasks=$(ls -d /proc/[0-9]* | wc -l)"
 
 # ---- call costs --------------------------------------------------------
+case $part in
+default|far)
 measure loop loop
 measure unpatched old
-if enable_patch klpjb_callpatch; then
+;;
+esac
+if [ "$part" != default ] && [ "$part" != far ]; then
+	:
+elif enable_patch klpjb_callpatch; then
 	measure new new
 	measure near old
 	route call near
@@ -192,6 +222,100 @@ if [ "$part" = default ]; then
 	row mem "site_bytes=$(cat $S/site_bytes)" \
 		"target_bytes=$(cat $S/target_bytes)" \
 		"veneer_bytes=$(cat $S/veneer_bytes)"
+fi
+
+# ---- latency while a patch is pending ------------------------------------
+tasks_now() { local d n=0; for d in /proc/[0-9]*; do n=$((n + 1)); done; echo $n; }
+if [ "$part" = latency ]; then
+	echo $((LAT_T + 10000)) > /proc/sys/kernel/threads-max
+	echo "$LAT_T" > "$D/sleepers" || fail "latency: sleepers $LAT_T"
+	tasks=$(tasks_now)
+	c0=$(cat $S/commits)
+	if echo "$LAT_S" > "$D/latency"; then
+		row latency mode=idle "clock=$clock" "seconds=$LAT_S" "tasks=$tasks" \
+			"commits=$(($(cat $S/commits) - c0))" "$(cat "$D/latency")"
+	else
+		fail "latency mode=idle"
+	fi
+	if echo 1 > "$D/blocker" && insmod "$DIR/klpjb_blockpatch.ko"; then
+		c0=$(cat $S/commits)
+		p0=$(cat $LP/klpjb_blockpatch/transition)
+		# the backend's stop_machine windows meanwhile: the largest
+		# one seen by polling, once a second: rarely, so that the poll adds few
+		# late ticks (-icount: a busy vCPU delays the ticks of the others)
+		echo "$LAT_S" > "$D/latency" &
+		lp=$!
+		wmax=0
+		nap=$(mktemp -u /tmp/klpjb-nap.XXXXXX)
+		mkfifo "$nap" && exec {napfd}<>"$nap" && rm -f "$nap"
+		while kill -0 "$lp" 2>/dev/null; do
+			read -r w < $S/last_window_ns
+			[ "$w" -gt "$wmax" ] && wmax=$w
+			read -r -t 1 -u "$napfd" _
+		done
+		exec {napfd}>&-
+		if wait "$lp"; then
+			r="$(tr -d '\n' < "$D/latency") window_max_ns=$wmax"
+			p1=$(cat $LP/klpjb_blockpatch/transition)
+			c1=$(cat $S/commits)
+			# pending from before the probe started to after it ended
+			if [ "$p0$p1" = 11 ]; then
+				row latency mode=pending "clock=$clock" "seconds=$LAT_S" \
+					"tasks=$tasks" "commits=$((c1 - c0))" "$r" \
+					"$(tr -d '\n' < "$D/blocker")"
+			else
+				fail "latency mode=pending: the patch did not stay pending ($p0 $p1)"
+			fi
+		else
+			fail "latency mode=pending"
+		fi
+		echo 0 > "$D/blocker"
+		wait_for 60 settled klpjb_blockpatch ||
+			fail "latency: klpjb_blockpatch did not complete once released"
+		disable_patch klpjb_blockpatch || fail "disable klpjb_blockpatch"
+	else
+		fail "latency: blocker or insmod klpjb_blockpatch"
+	fi
+	echo 0 > "$D/sleepers"
+fi
+
+# ---- the overflow of the log of tasks that ran --------------------------------
+if [ "$part" = overflow ]; then
+	echo $((OVF_T + OVF_LOAD + 10000)) > /proc/sys/kernel/threads-max
+	if echo "$OVF_T" > "$D/sleepers"; then
+		for load in 0 "$OVF_LOAD"; do
+			echo 0 > $S/test_gap_ms
+			if ! echo "$load" > "$D/load"; then
+				fail "overflow: load $load"
+				continue
+			fi
+			tasks=$(tasks_now)
+			for ((rep = 1; rep <= OVF_REPS; rep++)); do
+				echo "$OVF_GAP" > $S/test_gap_ms
+				if ! enable_patch klpjb_fpatch nfuncs="$OVF_F"; then
+					fail "overflow load=$load rep=$rep: enable"
+					echo 0 > $S/test_gap_ms
+					disable_patch klpjb_fpatch
+					continue
+				fi
+				echo 0 > $S/test_gap_ms
+				row overflow "F=$OVF_F" "T=$OVF_T" "load=$load" "rep=$rep" \
+					"tasks=$tasks" "clock=$clock" "gap_ms=$OVF_GAP" \
+					"window_ns=$(cat $S/last_window_ns)" \
+					"check_ns=$(cat $S/last_check_ns)" \
+					"precheck_ns=$(cat $S/last_precheck_ns)" \
+					"looked=$(cat $S/last_looked)" \
+					"walked=$(cat $S/last_walked)" \
+					"seen=$(cat $S/last_seen)"
+				disable_patch klpjb_fpatch ||
+					fail "overflow load=$load rep=$rep: disable"
+			done
+		done
+		echo 0 > "$D/load"
+	else
+		fail "overflow: sleepers $OVF_T"
+	fi
+	echo 0 > "$D/sleepers"
 fi
 
 echo "KLPJB-DONE part=$part rows=$ROWS missing=$MISSING"

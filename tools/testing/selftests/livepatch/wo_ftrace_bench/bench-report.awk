@@ -22,7 +22,7 @@ function kv(line, out,    n, i, t, k, a) {
 	n = split(line, t, " ")
 	k = ""
 	for (i = 2; i <= n; i++) {
-		if (t[i] ~ /^[A-Za-z_]+=/) {
+		if (t[i] ~ /^[A-Za-z_][A-Za-z0-9_]*=/) {
 			k = substr(t[i], 1, index(t[i], "=") - 1)
 			out[k] = substr(t[i], index(t[i], "=") + 1)
 		} else if (k != "") {
@@ -115,6 +115,46 @@ function target(name, value, op, limit, text,    ok, s) {
 	w_patched_ok[k] += (a["patched"] == a["F"])
 	slab[a["F"]] = slab[a["F"]] " " a["slab_kb"]
 	ven[a["F"]] = ven[a["F"]] " " a["veneers"]
+	next
+}
+/^KLPJB-ROW latency / {
+	kv($0, a)
+	m = a["mode"]
+	lat_modes[m] = 1
+	lat_clock[m] = a["clock"]
+	lat_secs[m] = a["seconds"]
+	lat_tasks[m] = a["tasks"]
+	lat_commits[m] = a["commits"]
+	lat_samples[m] = a["samples"]
+	lat_missed[m] = a["missed"]
+	lat_p50[m] = a["p50_ns"]
+	lat_p99[m] = a["p99_ns"]
+	lat_p999[m] = a["p999_ns"]
+	lat_max[m] = a["max_ns"]
+	lat_wakes[m] = a["wakes"]
+	lat_wmax[m] = a["window_max_ns"]
+	lat_timer = a["timer"]
+	lat_period = a["period_ns"]
+	next
+}
+/^KLPJB-ROW overflow / {
+	kv($0, a)
+	k = a["load"]
+	ovf_loads[k] = 1
+	ovf_F = a["F"]
+	ovf_T = a["T"]
+	ovf_clock = a["clock"]
+	ovf_gap = a["gap_ms"]
+	ovf_tasks[k] = a["tasks"]
+	ovf_window[k] = ovf_window[k] " " a["window_ns"]
+	ovf_check[k] = ovf_check[k] " " a["check_ns"]
+	ovf_pre[k] = ovf_pre[k] " " a["precheck_ns"]
+	ovf_looked[k] = ovf_looked[k] " " a["looked"]
+	ovf_walked[k] = ovf_walked[k] " " a["walked"]
+	ovf_reps[k]++
+	# the window's worst case is what the issue asks for
+	if (a["window_ns"] + 0 > ovf_wmax[k] + 0)
+		ovf_wmax[k] = a["window_ns"]
 	next
 }
 /^KLPJB-ROW mem / { kv($0, a); site_b = a["site_bytes"]; target_b = a["target_bytes"]; veneer_b = a["veneer_bytes"]; next }
@@ -294,6 +334,67 @@ END {
 	} else
 		printf "   %s: %s\n\n", klpb_status, klpb_reason
 
+	# ---- 6. latency while pending ----
+	need(("idle" in lat_modes) && ("pending" in lat_modes), "latency rows (idle and pending)")
+	printf "6. Timer lateness (ns) while a patch is pending: a hard-irq hrtimer on each of %s CPUs, %s s per row;\n", \
+		cpus, lat_secs["idle"]
+	if (lat_timer == "tick")
+		printf "   no high-resolution timers: it fires at every tick (%s ns) and its lateness is the time beyond one tick\n", lat_period
+	else
+		printf "   it fires every %s ns and its lateness is the time beyond its expiry\n", lat_period
+	printf "   since it last fired; clock: %s\n", \
+		lat_clock["idle"] == "icount" ? "QEMU -icount virtual ns (1 ns = 1 instruction of any vCPU)" : "real time (not deterministic)"
+	printf "   %-8s %6s %9s %9s %9s %9s %10s %7s %8s\n", "row", "tasks", "samples", "p50", "p99", "p99.9", "max", "missed", "commits"
+	nlm = split("idle pending", LM, " ")
+	for (i = 1; i <= nlm; i++) {
+		m = LM[i]
+		if (!(m in lat_modes))
+			continue
+		printf "   %-8s %6s %9s %9s %9s %9s %10s %7s %8s\n", m, lat_tasks[m], lat_samples[m], lat_p50[m], \
+			lat_p99[m], lat_p999[m], lat_max[m], lat_missed[m], lat_commits[m]
+		nlj++
+		lj[nlj] = sprintf("{\"mode\": %s, \"clock\": %s, \"timer\": %s, \"period_ns\": %s, \"seconds\": %s, \"tasks\": %s, \"samples\": %s, \"missed\": %s, \"p50_ns\": %s, \"p99_ns\": %s, \"p999_ns\": %s, \"max_ns\": %s, \"commits\": %s, \"window_max_ns\": %s}", \
+			jstr(m), jstr(lat_clock[m] == "icount" ? "qemu-icount-shift0" : "realtime"), jstr(lat_timer), num(lat_period), num(lat_secs[m]), num(lat_tasks[m]), \
+			num(lat_samples[m]), num(lat_missed[m]), num(lat_p50[m]), num(lat_p99[m]), num(lat_p999[m]), \
+			num(lat_max[m]), num(lat_commits[m]), num(lat_wmax[m]))
+	}
+	printf "   idle: no patch pending; pending: klpjb_blockpatch held pending all along by a kthread asleep in\n"
+	printf "   the patched function (woken by the backend %s times, it slept again); commits: stop_machine calls\n", \
+		lat_wakes["pending"] == "" ? "?" : lat_wakes["pending"]
+	printf "   of the backend meanwhile (retries back off: 50 ms to 1 s, after the 15 s wake-up 200 ms to 16 s);\n"
+	printf "   the largest of those stop_machine windows (klp_jump/last_window_ns, polled once a second): %s ns\n", \
+		lat_wmax["pending"] == "" ? "-" : lat_wmax["pending"]
+	if (lat_clock["idle"] == "icount") {
+		printf "   Under -icount QEMU runs the vCPUs in turn: while one vCPU is busy (here: the pre-check of each\n"
+		printf "   retry), the ticks of the others are late by its instructions, not by any code of theirs (a\n"
+		printf "   busy loop in user space on one vCPU makes them up to 150 ms late).  The tick lateness is an\n"
+		printf "   upper bound; the interrupts-off time the backend adds is its stop_machine window.\n"
+	}
+	printf "\n"
+
+	# ---- 7. ran-log overflow ----
+	nol = sortkeys(ovf_loads, OL)
+	need(nol >= 2, "overflow rows (without and with load)")
+	printf "7. Switch window with the log of tasks that ran overflowing: F=%s, T=%s sleeping kthreads; clock: %s\n", \
+		ovf_F, ovf_T, ovf_clock == "icount" ? "QEMU -icount virtual ns" : "real time (not deterministic)"
+	printf "   %-6s %6s %4s %12s %12s %12s %12s %7s %7s %s\n", "load", "tasks", "reps", "window", "window max", "check", "pre-check", "looked", "walked", "log"
+	for (i = 1; i <= nol; i++) {
+		k = OL[i]
+		lk = median(ovf_looked[k])
+		# every task looked at: the log overflowed on some CPU
+		full = (lk + 0 >= ovf_tasks[k] * 0.9)
+		printf "   %-6s %6s %4s %12s %12s %12s %12s %7s %7s %s\n", k, ovf_tasks[k], ovf_reps[k], median(ovf_window[k]), \
+			ovf_wmax[k], median(ovf_check[k]), median(ovf_pre[k]), lk, median(ovf_walked[k]), full ? "overflow" : "fits"
+		noj++
+		oj[noj] = sprintf("{\"load\": %s, \"F\": %s, \"T\": %s, \"tasks\": %s, \"reps\": %d, \"window_ns\": %s, \"window_max_ns\": %s, \"check_ns\": %s, \"precheck_ns\": %s, \"looked\": %s, \"walked\": %s, \"overflow\": %s}", \
+			k, ovf_F, ovf_T, ovf_tasks[k], ovf_reps[k], median(ovf_window[k]), ovf_wmax[k], median(ovf_check[k]), \
+			median(ovf_pre[k]), lk, median(ovf_walked[k]), full ? "true" : "false")
+	}
+	printf "   load: kthreads waking every jiffy; window: median, window max: worst of the reps (interrupts off on\n"
+	printf "   every CPU that long); log: overflow when the check looked at every task (the per-CPU log of 128\n"
+	printf "   entries filled), fits when only the tasks logged since the pre-check; %s ms held between the\n", ovf_gap
+	printf "   pre-check and stop_machine (klp_jump/test_gap_ms)\n\n"
+
 	# ---- targets ----
 	printf "Targets (ratios from this run)\n"
 	for (i = 1; i <= nw; i++) {
@@ -349,6 +450,11 @@ END {
 	printf("  \"klp_build\": {\"status\": %s, \"reason\": %s, \"patch\": %s, \"objects\": %s, \"jobs\": %s, \"cpus\": %s, \"cold_s\": %s, \"warm_s\": %s, \"cold_compiled\": %s, \"warm_compiled\": %s},\n", \
 		jstr(klpb_status), jstr(klpb_reason), jstr(klpb_patch), jstr(klpb_objs), num(klpb_jobs), \
 		num(klpb_cpus), num(klpb_cold), num(klpb_warm), num(klpb_cold_n), num(klpb_warm_n)) > json
+	printf("  \"latency\": [\n") > json
+	for (i = 1; i <= nlj; i++) printf("    %s%s\n", lj[i], i < nlj ? "," : "") > json
+	printf("  ],\n  \"overflow\": [\n") > json
+	for (i = 1; i <= noj; i++) printf("    %s%s\n", oj[i], i < noj ? "," : "") > json
+	printf("  ],\n") > json
 	printf("  \"targets\": [\n") > json
 	for (i = 1; i <= ntargets; i++) printf("    %s%s\n", tj[i], i < ntargets ? "," : "") > json
 	printf("  ],\n  \"complete\": %s\n}\n", (nmissing || nabsent) ? "false" : "true") > json

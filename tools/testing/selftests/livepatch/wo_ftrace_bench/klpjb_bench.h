@@ -67,6 +67,14 @@ void klpjb_funcs_check(unsigned int *patched, unsigned int *veneers);
 int klpjb_sleepers_set(unsigned int nr);
 unsigned int klpjb_sleepers_count(void);
 
+/* klpjb_latency.c */
+int klpjb_latency(unsigned int seconds, char *buf, size_t size);
+int klpjb_block(void);
+int klpjb_blocker_set(bool on);
+void klpjb_blocker_show(char *buf, size_t size);
+int klpjb_load_set(unsigned int nr);
+unsigned int klpjb_load_count(void);
+
 /* klpjb_floor.c */
 int klpjb_floor(unsigned int runs, u64 *min, u64 *median, u64 *max);
 

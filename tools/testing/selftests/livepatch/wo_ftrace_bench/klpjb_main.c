@@ -22,6 +22,15 @@
  *   sleepers	write N: that many sleeping kthreads; read: how many
  *   fcheck	read: "patched=<n> veneers=<n>", how many klpjb_f* are
  *		replaced, and how many of their entries branch to a veneer
+ *   latency	write S: run the latency probe for S seconds (the write
+ *		returns after them); read: "samples=<n> missed=<n>
+ *		p50_ns=<ns> p99_ns=<ns> p999_ns=<ns> max_ns=<ns> cpus=<n>"
+ *		of the last run (klpjb_latency.c)
+ *   blocker	write 1: a kthread sleeps in klpjb_block(), which
+ *		klpjb_blockpatch replaces, and sleeps over wake-ups; write 0:
+ *		release it.  Read: "alive=<0|1> inside=<n> wakes=<n>"
+ *   load	write N: that many kthreads sleeping one jiffy in a loop;
+ *		read: how many
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -46,6 +55,7 @@ static unsigned long klpjb_work;
 
 static char klpjb_last[128] = "none\n";
 static char klpjb_floor_last[96] = "none\n";
+static char klpjb_lat_last[192] = "none\n";
 
 enum klpjb_what {
 	KLPJB_LOOP,
@@ -241,6 +251,103 @@ static int klpjb_sleepers_put(void *data, u64 val)
 DEFINE_DEBUGFS_ATTRIBUTE(klpjb_sleepers_fops, klpjb_sleepers_get,
 			 klpjb_sleepers_put, "%llu\n");
 
+static ssize_t klpjb_latency_write(struct file *file,
+				   const char __user *ubuf, size_t count,
+				   loff_t *ppos)
+{
+	char buf[sizeof(klpjb_lat_last)];
+	unsigned int seconds;
+	int ret;
+
+	ret = kstrtouint_from_user(ubuf, count, 0, &seconds);
+	if (ret)
+		return ret;
+	/* not under klpjb_lock: the probe runs while other files are used */
+	ret = klpjb_latency(seconds, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	mutex_lock(&klpjb_lock);
+	strscpy(klpjb_lat_last, buf);
+	mutex_unlock(&klpjb_lock);
+	return count;
+}
+
+static int klpjb_latency_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&klpjb_lock);
+	seq_puts(m, klpjb_lat_last);
+	mutex_unlock(&klpjb_lock);
+	return 0;
+}
+
+static int klpjb_latency_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, klpjb_latency_show, NULL);
+}
+
+static const struct file_operations klpjb_latency_fops = {
+	.owner = THIS_MODULE,
+	.open = klpjb_latency_open,
+	.read = seq_read,
+	.write = klpjb_latency_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static ssize_t klpjb_blocker_write(struct file *file,
+				   const char __user *ubuf, size_t count,
+				   loff_t *ppos)
+{
+	bool on;
+	int ret;
+
+	ret = kstrtobool_from_user(ubuf, count, &on);
+	if (ret)
+		return ret;
+	mutex_lock(&klpjb_lock);
+	ret = klpjb_blocker_set(on);
+	mutex_unlock(&klpjb_lock);
+	return ret ? ret : count;
+}
+
+static int klpjb_blocker_show_file(struct seq_file *m, void *v)
+{
+	char buf[64];
+
+	klpjb_blocker_show(buf, sizeof(buf));
+	seq_puts(m, buf);
+	return 0;
+}
+
+static int klpjb_blocker_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, klpjb_blocker_show_file, NULL);
+}
+
+static const struct file_operations klpjb_blocker_fops = {
+	.owner = THIS_MODULE,
+	.open = klpjb_blocker_open,
+	.read = seq_read,
+	.write = klpjb_blocker_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static int klpjb_load_get(void *data, u64 *val)
+{
+	*val = klpjb_load_count();
+	return 0;
+}
+
+static int klpjb_load_put(void *data, u64 val)
+{
+	if (val > UINT_MAX)
+		return -EINVAL;
+	return klpjb_load_set(val);
+}
+DEFINE_DEBUGFS_ATTRIBUTE(klpjb_load_fops, klpjb_load_get, klpjb_load_put,
+			 "%llu\n");
+
 static int klpjb_fcheck_show(struct seq_file *m, void *v)
 {
 	unsigned int patched, veneers;
@@ -264,6 +371,12 @@ static int __init klpjb_init(void)
 				   &klpjb_sleepers_fops);
 	debugfs_create_file("fcheck", 0400, klpjb_dir, NULL,
 			    &klpjb_fcheck_fops);
+	debugfs_create_file("latency", 0600, klpjb_dir, NULL,
+			    &klpjb_latency_fops);
+	debugfs_create_file("blocker", 0600, klpjb_dir, NULL,
+			    &klpjb_blocker_fops);
+	debugfs_create_file_unsafe("load", 0600, klpjb_dir, NULL,
+				   &klpjb_load_fops);
 	return 0;
 }
 
@@ -272,9 +385,11 @@ static void __exit klpjb_exit(void)
 	debugfs_remove_recursive(klpjb_dir);
 	klpjb_ftrace_stop();
 	klpjb_sleepers_set(0);
+	klpjb_load_set(0);
+	klpjb_blocker_set(false);
 }
 
 module_init(klpjb_init);
 module_exit(klpjb_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("wo_ftrace benchmark: call costs, stop_machine floor, sleeping threads");
+MODULE_DESCRIPTION("wo_ftrace benchmark: call costs, stop_machine floor, sleeping threads, latency");

@@ -14,7 +14,7 @@
 
 #include "klpjb_bench.h"
 
-#define KLPJB_MAX_SLEEPERS	20000
+#define KLPJB_MAX_SLEEPERS	40000
 #define KLPJB_MAX_DEPTH		48
 
 static struct task_struct **klpjb_sleepers;
