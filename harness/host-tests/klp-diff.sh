@@ -54,14 +54,27 @@ sane() {
 	[ -z "$why" ] || { echo "$why"; return 1; }
 }
 
-expect() { # NAME RC [LIST-REGEX...] -- check rc and LIST lines
-	local name=$1 want=$2 re why
+# undefined symbol of OUT.o $1 for the original's $2 (regex) at position $3
+klp_und() {
+	aarch64-linux-gnu-readelf -sW "$1" | grep -Eq " UND \.klp\.sym\.vmlinux\.$2,$3\$"
+}
+
+# NAME RC [LIST-REGEX | "ref NAME-REGEX POS"...] -- check rc, LIST lines
+# and the .klp.sym.vmlinux.NAME,POS references of OUT.o
+expect() {
+	local name=$1 want=$2 re why n
 	shift 2
 	if [ "$rc" != "$want" ]; then
 		fail "$name: exit $rc, want $want: $err"
 		return
 	fi
 	for re in "$@"; do
+		if [ "${re#ref }" != "$re" ]; then
+			n=${re#ref }
+			klp_und "o_$name.o" "${n% *}" "${n##* }" ||
+				{ fail "$name: no undefined .klp.sym.vmlinux.${n% *},${n##* } in OUT.o"; return; }
+			continue
+		fi
 		grep -Eq "^$re\$" <<< "$list" ||
 			{ fail "$name: no LIST line /$re/ in: $(tr '\n' ';' <<< "$list")"; return; }
 	done
@@ -102,7 +115,7 @@ fi
 run LOCAL
 expect LOCAL 0 "func tick 0 __klp_new7_tick" "ref calls.1 0" "new tock"
 if [ "$rc" = 0 ] && ! readelf -rW o_LOCAL.o | awk '/rela.text.tick/ { t = 1; next } /^Reloc/ { t = 0 } t' |
-	grep -q " calls\.1 + 0"; then
+	grep -q " \.klp\.sym\.vmlinux\.calls\.1,0 + 0"; then
 	fail "LOCAL: tick() does not use the original calls.1"
 fi
 
@@ -124,8 +137,8 @@ if [ "$rc" = 0 ]; then
 	r=$(relas_of o_RM.o .text.rm_get)
 	syms=$(aarch64-linux-gnu-readelf -sW o_RM.o)
 	rm_sec=$(aarch64-linux-gnu-readelf -SW o_RM.o | grep -F " .data..read_mostly ")
-	if ! grep -Eq "UND rm_old$" <<< "$syms" ||
-	   [ "$(grep -c " rm_old + 0$" <<< "$r")" != 2 ]; then
+	if ! grep -Eq "UND \.klp\.sym\.vmlinux\.rm_old,0$" <<< "$syms" ||
+	   [ "$(grep -c " \.klp\.sym\.vmlinux\.rm_old,0 + 0$" <<< "$r")" != 2 ]; then
 		fail "RM: rm_get() does not use the original rm_old: $r"
 	elif ! grep -Eq "OBJECT +LOCAL +DEFAULT +[0-9]+ rm_new$" <<< "$syms"; then
 		fail "RM: rm_new is not defined in OUT.o"
@@ -158,7 +171,7 @@ grep -q "^klp-diff: fixture.c: 'fixture_init': changed __init code" <<< "$err" |
 # running kernel's copy was freed after boot.
 run INITMOVE
 expect INITMOVE 0 "func init_user 0 __klp_new7_init_user" "new init_helper"
-if [ "$rc" = 0 ] && grep -q "^ref init_helper" <<< "$list"; then
+if [ "$rc" = 0 ] && aarch64-linux-gnu-readelf -sW o_INITMOVE.o | grep -q " UND .*init_helper"; then
 	fail "INITMOVE: new code references the freed __init init_helper"
 fi
 

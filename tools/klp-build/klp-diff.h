@@ -185,13 +185,16 @@ struct kspecial {
 
 /**
  * struct kref - an undefined symbol of the output
- * @name: its name (the original's name for a correlated symbol)
+ * @name: its name: ".klp.sym.<object>.<name>,<position>" for a symbol of
+ *	  the original object, else the name it has in the patched object
+ * @klpname: @name when it was made for an original symbol (freed with it)
  * @orig: the symbol of the original object defining it, or NULL
  * @weak: it is a weak reference
  * @out: its index in the output symbol table
  */
 struct kref {
 	const char *name;
+	char *klpname;
 	const struct ksym *orig;
 	bool weak;
 	size_t out;
@@ -475,6 +478,19 @@ const char *kd_ref_name(const struct ksym *s);
  * Return: "__klp_new<ID>_<name>" in a static buffer.
  */
 const char *kd_alias_name(const struct kdiff *d, const struct ksym *s);
+
+/**
+ * kd_sympos() - the position of an original symbol in the running kernel
+ * @d: the run
+ * @s: a symbol of the original object
+ *
+ * Counted as klp-convert and the livepatch core count: among the core
+ * definitions of the name in the object @d is for.
+ *
+ * Return: the position, 0 when the name is unique there, or -1 after a
+ * message when it cannot be found or told apart.
+ */
+long kd_sympos(struct kdiff *d, const struct ksym *s);
 
 /**
  * kd_write_list() - write the LIST file

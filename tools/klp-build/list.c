@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * klp-diff: the LIST file, which tells the driver what to put into the
- * livepatch module (klp_funcs, KLP_SYMPOS annotations, callbacks), and
- * the symbol positions it needs.
+ * livepatch module (klp_funcs, callbacks), and the symbol positions.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -27,12 +26,7 @@ const char *kd_alias_name(const struct kdiff *d, const struct ksym *s)
 	return buf;
 }
 
-/*
- * Position of original symbol @s among the core definitions of its name
- * in the object, counted as klp-convert counts, or 0 when it is unique.
- * Return -1 after a message when it cannot be found or told apart.
- */
-static long sympos(struct kdiff *d, const struct ksym *s)
+long kd_sympos(struct kdiff *d, const struct ksym *s)
 {
 	bool local = GELF_ST_BIND(s->s.st_info) == STB_LOCAL;
 	struct klp_cand *c;
@@ -81,7 +75,7 @@ int kd_write_list(struct kdiff *d, const char *path)
 
 		if (s->status != KD_CHANGED || !s->alias)
 			continue;
-		pos = sympos(d, s->twin);
+		pos = kd_sympos(d, s->twin);
 		if (pos >= 0)
 			fprintf(f, "func %s %ld %s\n", s->twin->name, pos,
 				kd_alias_name(d, s));
@@ -93,13 +87,6 @@ int kd_write_list(struct kdiff *d, const char *path)
 			fprintf(f, "%s %s\n",
 				GELF_ST_TYPE(s->s.st_info) == STT_FUNC ?
 				"new" : "data", s->name);
-	}
-	for (i = 0; i < d->nrefs; i++) {
-		if (!d->refs[i].orig)
-			continue;
-		pos = sympos(d, d->refs[i].orig);
-		if (pos >= 0)
-			fprintf(f, "ref %s %ld\n", d->refs[i].name, pos);
 	}
 	for (i = 0; i < k->nsyms; i++) {
 		struct ksym *s = &k->syms[i];

@@ -255,21 +255,22 @@ static size_t drop_own(struct conv *c, struct klp_cand *k, size_t n)
 	return m;
 }
 
-static int set_res(struct conv *c, size_t sym, const char *obj,
-		   unsigned long pos)
+static int set_res(struct conv *c, size_t sym, const char *name,
+		   const char *obj, unsigned long pos)
 {
-	size_t len = strlen(obj) + strlen(c->symname[sym]) + 40;
+	size_t len = strlen(obj) + strlen(name) + 40;
 
 	c->res[sym].obj = xstrdup(obj);
 	c->res[sym].klpname = xmalloc(len);
-	snprintf(c->res[sym].klpname, len, ".klp.sym.%s.%s,%lu", obj,
-		 c->symname[sym], pos);
+	snprintf(c->res[sym].klpname, len, KLP_SYM_PREFIX "%s.%s,%lu", obj,
+		 name, pos);
 	return 0;
 }
 
-static int resolve_note(struct conv *c, size_t sym, const struct klp_note *nt)
+/* Resolve symbol @sym as @name at the position in the object @nt gives. */
+static int resolve_note(struct conv *c, size_t sym, const char *name,
+			const struct klp_note *nt)
 {
-	const char *name = c->symname[sym];
 	struct klp_cand *k, *all;
 	size_t n, na, i;
 	int ret = -1;
@@ -300,7 +301,8 @@ static int resolve_note(struct conv *c, size_t sym, const struct klp_note *nt)
 		     name, nt->pos, nt->obj, k[i].fullpos, k[i].pos);
 		goto out;
 	}
-	ret = set_res(c, sym, nt->obj, k[i].fullcount == 1 ? 0 : nt->pos);
+	ret = set_res(c, sym, name, nt->obj,
+		      k[i].fullcount == 1 ? 0 : nt->pos);
 out:
 	free(k);
 	return ret;
@@ -346,9 +348,67 @@ static int resolve_plain(struct conv *c, size_t sym)
 		     name, k[one].fullcount, k[one].obj->name);
 		goto out;
 	}
-	ret = set_res(c, sym, k[one].obj->name, 0);
+	ret = set_res(c, sym, name, k[one].obj->name, 0);
 out:
 	free(k);
+	return ret;
+}
+
+static char *dup_range(const char *s, size_t len)
+{
+	char *p = xmalloc(len + 1);
+
+	memcpy(p, s, len);
+	p[len] = 0;
+	return p;
+}
+
+/*
+ * An undefined symbol named as the livepatch core reads it,
+ * ".klp.sym.<object>.<name>,<position>" (klp-diff names the references of
+ * klp-build's objects so, one symbol per object and position): checked
+ * against the map as a KLP_SYMPOS annotation is, position 0 meaning that
+ * the name is unique in the object.
+ */
+static int resolve_named(struct conv *c, size_t sym)
+{
+	const char *full = c->symname[sym];
+	const char *obj = full + strlen(KLP_SYM_PREFIX);
+	const char *dot = strchr(obj, '.'), *comma = strrchr(full, ',');
+	struct klp_note nt = { .sym = sym, .sec = full };
+	struct klp_cand *k;
+	char *end, *name;
+	size_t n;
+	int ret = -1;
+
+	if (!dot || !comma || comma < dot + 2 || !comma[1]) {
+		cerr(c, "'%s': not .klp.sym.<object>.<name>,<position>", full);
+		return -1;
+	}
+	nt.obj = dup_range(obj, dot - obj);
+	name = dup_range(dot + 1, comma - dot - 1);
+	nt.pos = strtoul(comma + 1, &end, 10);
+	if (*end || !valid_objname(nt.obj)) {
+		cerr(c, "'%s': bad object name or position", full);
+		goto out;
+	}
+	if (!nt.pos) {
+		n = klp_map_lookup(c->map, name, nt.obj, &k);
+		if (n && k[0].count > 1) {
+			cerr(c,
+			     "'%s': %s has %lu definitions of '%s', position 0 names none",
+			     full, nt.obj, k[0].count, name);
+			list_cands(c, k, n);
+			free(k);
+			goto out;
+		}
+		free(k);
+		nt.pos = 1;
+	}
+	ret = resolve_note(c, sym, name, &nt);
+out:
+	free(name);
+	free(nt.obj);
 	return ret;
 }
 
@@ -361,11 +421,17 @@ static int resolve_all(struct conv *c)
 	for (i = 1; i < c->nsyms; i++) {
 		if (c->sym[i].st_shndx != SHN_UNDEF || !*c->symname[i])
 			continue;
+		if (!strncmp(c->symname[i], KLP_SYM_PREFIX,
+			     strlen(KLP_SYM_PREFIX))) {
+			if (resolve_named(c, i))
+				errors++;
+			continue;
+		}
 		for (j = 0; j < c->nnotes; j++)
 			if (c->notes[j].sym == i)
 				break;
 		if (j < c->nnotes) {
-			if (resolve_note(c, i, &c->notes[j]))
+			if (resolve_note(c, i, c->symname[i], &c->notes[j]))
 				errors++;
 		} else if (resolve_plain(c, i)) {
 			errors++;
@@ -529,7 +595,9 @@ static int load_input(struct conv *c)
 			return -1;
 		}
 		if (c->sym[i].st_shndx == SHN_UNDEF && *name &&
-		    (strchr(name, ',') || strlen(name) > 400)) {
+		    ((strchr(name, ',') &&
+		      strncmp(name, KLP_SYM_PREFIX, strlen(KLP_SYM_PREFIX))) ||
+		     strlen(name) > 400)) {
 			cerr(c, "undefined symbol %zu has an unusable name", i);
 			return -1;
 		}

@@ -26,6 +26,8 @@
 
 /* Prefix of the annotation sections written by KLP_SYMPOS_TABLE(). */
 #define KLP_SYMPOS_PREFIX	".klp.sympos."
+/* Prefix of the name of a symbol the livepatch core resolves. */
+#define KLP_SYM_PREFIX		".klp.sym."
 
 /**
  * struct klp_sym - one symbol of an object, in kallsyms iteration order
