@@ -119,6 +119,33 @@ if [ "$rc" = 0 ] && ! readelf -rW o_LOCAL.o | awk '/rela.text.tick/ { t = 1; nex
 	fail "LOCAL: tick() does not use the original calls.1"
 fi
 
+# A fix of a module "fixmod" (fixture.c's symbols) calling mod_exported(),
+# which only the module "othermod" defines (its export): a klp relocation
+# of othermod's object (LIST "object othermod"), not a plain name modpost
+# would turn into depends=othermod; ext_call, a vmlinux global, stays plain.
+{ sed -n '1,/^object vmlinux$/p' "$t/fixture.map"; echo "T core ext_call -"
+  echo "object fixmod"; sed -n '/^object vmlinux$/,$p' "$t/fixture.map" | sed 1d
+  echo "object othermod"; echo "T core mod_exported -"; } > modexp.map
+build "-DV_MODEXP" p_MODEXP.o || fail "MODEXP: fixture"
+"$kd" -m modexp.map -O fixmod -i 7 orig.o p_MODEXP.o o_MODEXP.o l_MODEXP 2> e_MODEXP
+rc=$? list=$(cat l_MODEXP 2>/dev/null) err=$(cat e_MODEXP)
+expect MODEXP 0 "func compute 0 __klp_new7_compute" "object othermod"
+syms=$(aarch64-linux-gnu-readelf -sW o_MODEXP.o)
+if [ "$rc" = 0 ] && { ! grep -Eq " UND \.klp\.sym\.othermod\.mod_exported,0$" <<< "$syms" ||
+		      ! grep -Eq " UND ext_call$" <<< "$syms" ||
+		      ! grep -Eq " UND \.klp\.sym\.fixmod\.table,0$" <<< "$syms"; }; then
+	fail "MODEXP: references: $(grep UND <<< "$syms" | awk '{ print $NF }' | tr '\n' ' ')"
+elif [ "$rc" = 0 ]; then
+	pass "MODEXP: othermod's export named .klp.sym.othermod, vmlinux's plain"
+fi
+# the same fix of vmlinux: the export of a module is no business of it
+run MODEXP
+expect MODEXP 0 "func compute 0 __klp_new7_compute"
+if [ "$rc" = 0 ] && { grep -q "^object" <<< "$list" ||
+		      ! aarch64-linux-gnu-readelf -sW o_MODEXP.o | grep -Eq " UND mod_exported$"; }; then
+	fail "MODEXP vmlinux: mod_exported must stay a plain name"
+fi
+
 run CLONE
 expect CLONE 0 "func scale\.constprop\.0 2 __klp_new7_scale_constprop_0"
 

@@ -214,6 +214,8 @@ struct kref {
  * @nspec: number of @spec
  * @refs: undefined symbols of the output
  * @nrefs: number of @refs
+ * @objs: other objects (modules) the output has klp relocations for
+ * @nobjs: number of @objs
  */
 struct kdiff {
 	struct kelf *orig;
@@ -228,6 +230,8 @@ struct kdiff {
 	size_t nspec;
 	struct kref *refs;
 	size_t nrefs;
+	const char **objs;
+	size_t nobjs;
 };
 
 /* elf.c */
@@ -491,6 +495,27 @@ const char *kd_alias_name(const struct kdiff *d, const struct ksym *s);
  * message when it cannot be found or told apart.
  */
 long kd_sympos(struct kdiff *d, const struct ksym *s);
+
+/**
+ * kd_export_owner() - the module an undefined symbol of a module fix is from
+ * @d: the run (a fix of a module)
+ * @name: the undefined symbol
+ * @pos: set to its position there (0: unique)
+ *
+ * A global that no vmlinux global of the name shadows and exactly one
+ * other module defines: the module's export the fixed module links with.
+ * The module is recorded for an "object" LIST record (kd_need_object()).
+ *
+ * Return: the module's name, or NULL when the symbol stays a plain name.
+ */
+const char *kd_export_owner(struct kdiff *d, const char *name, long *pos);
+
+/**
+ * kd_need_object() - record an object the output has klp relocations for
+ * @d: the run
+ * @objname: the object (the patch needs a klp_object for it)
+ */
+void kd_need_object(struct kdiff *d, const char *objname);
 
 /**
  * kd_write_list() - write the LIST file

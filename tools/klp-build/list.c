@@ -57,6 +57,46 @@ long kd_sympos(struct kdiff *d, const struct ksym *s)
 	return -1;
 }
 
+const char *kd_export_owner(struct kdiff *d, const char *name, long *pos)
+{
+	const char *owner = NULL;
+	struct klp_cand *c;
+	size_t n, i, found = 0;
+
+	if (!strcmp(d->objname, "vmlinux"))
+		return NULL;
+	n = klp_map_lookup(&d->map, name, NULL, &c);
+	for (i = 0; i < n; i++) {
+		if (!c[i].pos || !isupper((unsigned char)c[i].sym->type))
+			continue;
+		if (!strcmp(c[i].obj->name, "vmlinux")) {
+			found = 0;	/* the kernel's: left to klp-convert */
+			break;
+		}
+		if (!strcmp(c[i].obj->name, d->objname))
+			continue;
+		found++;
+		owner = c[i].obj->name;
+		*pos = c[i].count == 1 ? 0 : (long)c[i].pos;
+	}
+	free(c);
+	if (found != 1)
+		return NULL;
+	kd_need_object(d, owner);
+	return owner;
+}
+
+void kd_need_object(struct kdiff *d, const char *objname)
+{
+	size_t i;
+
+	for (i = 0; i < d->nobjs; i++)
+		if (!strcmp(d->objs[i], objname))
+			return;
+	d->objs = xrealloc(d->objs, (d->nobjs + 1) * sizeof(*d->objs));
+	d->objs[d->nobjs++] = objname;
+}
+
 int kd_write_list(struct kdiff *d, const char *path)
 {
 	struct kelf *k = d->patched;
@@ -88,6 +128,8 @@ int kd_write_list(struct kdiff *d, const char *path)
 				GELF_ST_TYPE(s->s.st_info) == STT_FUNC ?
 				"new" : "data", s->name);
 	}
+	for (i = 0; i < d->nobjs; i++)
+		fprintf(f, "object %s\n", d->objs[i]);
 	for (i = 0; i < k->nsyms; i++) {
 		struct ksym *s = &k->syms[i];
 

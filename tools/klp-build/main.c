@@ -99,5 +99,6 @@ int main(int argc, char **argv)
 	for (i = 0; i < d.nrefs; i++)
 		free(d.refs[i].klpname);
 	free(d.refs);
+	free(d.objs);
 	return ret;
 }

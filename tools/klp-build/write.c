@@ -245,24 +245,33 @@ static void add_symbols(struct out *o)
  * ".klp.sym.<object>.<name>,<position>": references stay per object and
  * per position through the link of the module, where two symbols of one
  * name (statics of two files, a static here and a global elsewhere) would
- * otherwise become one.  klp-convert turns them into klp relocations.
+ * otherwise become one.  So is, in a fix of a module, an undefined symbol
+ * only another module defines (its export): a klp relocation of that
+ * module's object, not a dependency of the patch on it.  klp-convert turns
+ * them into klp relocations.
  */
 static size_t ref(struct out *o, const char *name, const struct ksym *orig,
 		  bool weak)
 {
 	struct kdiff *d = o->d;
+	const char *owner = NULL;
 	char *klpname = NULL;
 	size_t i, len;
-	long pos;
+	long pos = 0;
 
 	if (orig) {
+		owner = d->objname;
 		pos = kd_sympos(d, orig);
 		if (pos < 0)
 			pos = 0;	/* reported: the run fails */
-		len = strlen(d->objname) + strlen(name) + 40;
+	} else if (!weak) {
+		owner = kd_export_owner(d, name, &pos);
+	}
+	if (owner) {
+		len = strlen(owner) + strlen(name) + 40;
 		klpname = xmalloc(len);
-		snprintf(klpname, len, KLP_SYM_PREFIX "%s.%s,%ld", d->objname,
-			 name, pos);
+		snprintf(klpname, len, KLP_SYM_PREFIX "%s.%s,%ld", owner, name,
+			 pos);
 		name = klpname;
 	}
 	for (i = 0; i < d->nrefs; i++) {
