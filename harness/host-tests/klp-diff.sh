@@ -146,6 +146,17 @@ if [ "$rc" = 0 ] && { grep -q "^object" <<< "$list" ||
 	fail "MODEXP vmlinux: mod_exported must stay a plain name"
 fi
 
+# Two files named fixture.c define calls.1 (kernel/smp.c and arch/arm64/
+# kernel/smp.c both have an out-of-line __preempt_count_dec_and_test): the
+# one among the original's other statics (counter) is the one, position 2.
+{ sed -n '1,/^object vmlinux$/p' "$t/fixture.map"
+  printf 'b core not_ours fixture.c\nb core calls.1 fixture.c\nT core elsewhere -\n'
+  sed -n '/^object vmlinux$/,$p' "$t/fixture.map" | sed 1d; } > twofile.map
+build "-DV_LOCAL" p_TWOFILE.o || fail "TWOFILE: fixture"
+"$kd" -m twofile.map -O vmlinux -i 7 orig.o p_TWOFILE.o o_TWOFILE.o l_TWOFILE 2> e_TWOFILE
+rc=$? list=$(cat l_TWOFILE 2>/dev/null) err=$(cat e_TWOFILE)
+expect TWOFILE 0 "func tick 0 __klp_new7_tick" "ref calls\\.1 2"
+
 run CLONE
 expect CLONE 0 "func scale\.constprop\.0 2 __klp_new7_scale_constprop_0"
 

@@ -26,12 +26,55 @@ const char *kd_alias_name(const struct kdiff *d, const struct ksym *s)
 	return buf;
 }
 
+/* Whether the original object has a local symbol @name of file @file. */
+static bool orig_local(const struct kdiff *d, const char *name,
+		       const char *file)
+{
+	const struct kelf *k = d->orig;
+	size_t i;
+
+	for (i = 1; i < k->nsyms; i++)
+		if (GELF_ST_BIND(k->syms[i].s.st_info) == STB_LOCAL &&
+		    !strcmp(k->syms[i].file, file) &&
+		    !strcmp(k->syms[i].name, name))
+			return true;
+	return false;
+}
+
+/*
+ * How many local symbols of the original object sit next to candidate @c
+ * in the map: the run of its neighbours from files of the same name
+ * (globals, which have no file, are skipped).  Files sharing a basename
+ * (two main.c) are told apart by the statics around their homonyms.
+ */
+static size_t neighbours(const struct kdiff *d, const struct klp_cand *c)
+{
+	const struct klp_obj *obj = c->obj;
+	const char *file = c->sym->file;
+	size_t at = c->sym - obj->syms, score = 0, i;
+	const struct klp_sym *m;
+
+	for (i = at; i-- > 0;) {
+		m = &obj->syms[i];
+		if (strcmp(m->file, "-") && strcmp(m->file, file))
+			break;
+		score += orig_local(d, m->name, file);
+	}
+	for (i = at + 1; i < obj->nr; i++) {
+		m = &obj->syms[i];
+		if (strcmp(m->file, "-") && strcmp(m->file, file))
+			break;
+		score += orig_local(d, m->name, file);
+	}
+	return score;
+}
+
 long kd_sympos(struct kdiff *d, const struct ksym *s)
 {
 	bool local = GELF_ST_BIND(s->s.st_info) == STB_LOCAL;
+	size_t n, i, found = 0, best = 0, nbest = 0, score;
 	struct klp_cand *c;
-	size_t n, i, found = 0;
-	long pos = -1;
+	long pos = -1, bpos = -1;
 
 	n = klp_map_lookup(&d->map, s->name, d->objname, &c);
 	for (i = 0; i < n; i++) {
@@ -42,10 +85,22 @@ long kd_sympos(struct kdiff *d, const struct ksym *s)
 			continue;
 		found++;
 		pos = c[i].count == 1 ? 0 : (long)c[i].pos;
+		if (!local)
+			continue;
+		score = neighbours(d, &c[i]);
+		if (score > best || !nbest) {
+			best = score;
+			bpos = pos;
+			nbest = 1;
+		} else if (score == best) {
+			nbest++;
+		}
 	}
 	free(c);
 	if (found == 1)
 		return pos;
+	if (found > 1 && nbest == 1 && best)
+		return bpos;
 	if (!found)
 		kd_problem(d, d->orig, s->name,
 			   "'%s' not found in %s of the symbol map", s->name,
