@@ -248,6 +248,45 @@ EOF
 	[ ! -e "$n.out.ko" ] || bad "$n: output left behind"
 done
 
+# one list of special sections (tools/klp-convert/sections.c): every
+# section whose entries klp-diff keeps with their function is one where
+# klp-convert refuses a late relocation against a module's symbol
+cat > lister.c <<'EOF'
+#include <stdio.h>
+#include "klp-convert.h"
+int main(void)
+{
+	const struct klp_special *s;
+	size_t i;
+
+	for (i = 0; (s = klp_special_at(i)); i++)
+		if (s->entsize)
+			printf("%s\n", s->name);
+	return 0;
+}
+EOF
+if cc -I"$top/tools/klp-convert" -o lister lister.c "$top/tools/klp-convert/sections.c" &&
+   ./lister > specials.txt && [ "$(grep -c . specials.txt)" -ge 6 ]; then
+	ok "sections: $(grep -c . specials.txt) sections klp-diff keeps per function"
+else
+	bad "sections: list does not build or is short"
+fi
+ns=0
+while read -r sec; do
+	ns=$((ns + 1))
+	mkpatch "p_sec$ns" <<EOF
+extern int ms __asm__("\".klp.sym.tmod.mstate,2\"");
+static void *e[] __used __section("$sec") = { &ms };
+EOF
+	if conv "p_sec$ns.ko" "p_sec$ns.out.ko" 2> "p_sec$ns.err"; then
+		bad "sections: $sec: module relocation accepted"
+	else
+		check "sections: $sec refused for a module object" \
+		    "klp-convert: p_sec$ns.ko: relocation in special section $sec against '.klp.sym.tmod.mstate,2' of module tmod: it would be written after the kernel used the section" \
+		    "$(head -n 1 "p_sec$ns.err")"
+	fi
+done < specials.txt
+
 # map format errors name file and line
 printf 'klp-symbol-map 2\n' > bad.map
 "$kc" convert -m bad.map p_ok.ko x.ko 2> bad.err

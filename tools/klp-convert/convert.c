@@ -22,47 +22,6 @@
 #include "klp-convert.h"
 #include "convert.h"
 
-/* Sections the kernel reads before late klp relocations are written. */
-static const char * const special_exact[] = {
-	"__jump_table", ".altinstructions", ".altinstr_replacement",
-	"__ex_table", "__bug_table", ".static_call_sites",
-	"__patchable_function_entries", "__mcount_loc", ".kcfi_traps",
-	"__tracepoints", "__tracepoints_ptrs", "__tracepoint_str",
-	"__param", "__modver", ".gnu.linkonce.this_module", ".init_array",
-	".ctors", "_ftrace_events", "_ftrace_eval_map", "__bpf_raw_tp_map",
-	"_kprobe_blacklist", "_error_injection_whitelist",
-	"__trace_printk_fmt", ".smp_locks", ".parainstructions",
-	".retpoline_sites", ".return_sites", ".call_sites",
-	".ibt_endbr_seal", ".static_call.text", ".data..ro_after_init",
-	NULL,
-};
-
-static const char * const special_prefix[] = {
-	".init", "__ksymtab", "__kcrctab", "__dyndbg", ".orc_unwind",
-	".discard", NULL,
-};
-
-/**
- * klp_special_section() - may late klp relocations not go into a section?
- * @name: section name
- *
- * Return: true for sections the kernel consumes while a module loads
- * (jump labels, alternatives, static calls, exception and bug tables,
- * init code, ...).
- */
-bool klp_special_section(const char *name)
-{
-	int i;
-
-	for (i = 0; special_exact[i]; i++)
-		if (!strcmp(name, special_exact[i]))
-			return true;
-	for (i = 0; special_prefix[i]; i++)
-		if (!strncmp(name, special_prefix[i], strlen(special_prefix[i])))
-			return true;
-	return false;
-}
-
 static void cerr(const struct conv *c, const char *fmt, ...)
 	KLP_FORMAT(printf, 2, 3);
 

@@ -93,6 +93,49 @@ struct klp_cand {
 	unsigned long fullcount;
 };
 
+/**
+ * struct klp_special - a section the kernel reads while a module loads
+ * @name: section name, or the start of it when @prefix
+ * @prefix: @name is a prefix
+ * @entsize: size of one entry describing a place in the text, which
+ *	     klp-diff keeps with the function; KLP_ENTSIZE_VARIES for
+ *	     __bug_table (8 or 12 bytes); 0: not made of such entries
+ */
+struct klp_special {
+	const char *name;
+	bool prefix;
+	unsigned int entsize;
+};
+
+#define KLP_ENTSIZE_VARIES		(~0U)
+
+/* sections.c: one list for klp-convert and klp-diff */
+
+/**
+ * klp_special_lookup() - the entry of the list for a section
+ * @name: section name
+ *
+ * Return: its entry, or NULL when the kernel does not read it at load.
+ */
+const struct klp_special *klp_special_lookup(const char *name);
+
+/**
+ * klp_special_at() - walk the list
+ * @i: index
+ *
+ * Return: entry @i, or NULL after the last one.
+ */
+const struct klp_special *klp_special_at(size_t i);
+
+/**
+ * klp_special_section() - may late klp relocations not go into a section?
+ * @name: section name
+ *
+ * Return: true for the sections of the list (jump labels, alternatives,
+ * static calls, exception and bug tables, init code, ...).
+ */
+bool klp_special_section(const char *name);
+
 /* util.c */
 void *xmalloc(size_t size);
 void *xcalloc(size_t n, size_t size);
