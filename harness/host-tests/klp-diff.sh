@@ -157,6 +157,27 @@ build "-DV_LOCAL" p_TWOFILE.o || fail "TWOFILE: fixture"
 rc=$? list=$(cat l_TWOFILE 2>/dev/null) err=$(cat e_TWOFILE)
 expect TWOFILE 0 "func tick 0 __klp_new7_tick" "ref calls\\.1 2"
 
+# One position algorithm with klp-convert (klp_cand_sympos()): compute()
+# is the only core definition of its name, but vmlinux's kallsyms also
+# holds an init one after it: position 1, not 0 (the core would find two);
+# with the init one before it the position differs before and after a
+# module's init: refused.
+for where in after before; do
+	{ sed -n '1,/^object vmlinux$/p' "$t/fixture.map"
+	  [ "$where" = before ] && echo "t init compute other.c"
+	  sed -n '/^object vmlinux$/,$p' "$t/fixture.map" | sed 1d
+	  [ "$where" = after ] && echo "t init compute other.c"; } > init_$where.map
+	"$kd" -m init_$where.map -O vmlinux -i 7 orig.o p_FUNC.o o_I$where.o l_I$where 2> e_I$where
+	rc=$? list=$(cat l_I$where 2>/dev/null) err=$(cat e_I$where)
+	if [ "$where" = after ]; then
+		expect "I$where" 0 "func compute 1 __klp_new7_compute"
+	else
+		expect "I$where" 1
+		grep -qx "klp-diff: fixture.c: 'compute': its position in vmlinux differs while a module's init runs and afterwards (init homonym before it): cannot be named" <<< "$err" ||
+			fail "Ibefore: message: $err"
+	fi
+done
+
 run CLONE
 expect CLONE 0 "func scale\.constprop\.0 2 __klp_new7_scale_constprop_0"
 

@@ -84,7 +84,7 @@ long kd_sympos(struct kdiff *d, const struct ksym *s)
 			    !isupper((unsigned char)c[i].sym->type))
 			continue;
 		found++;
-		pos = c[i].count == 1 ? 0 : (long)c[i].pos;
+		pos = klp_cand_sympos(&c[i]);
 		if (!local)
 			continue;
 		score = neighbours(d, &c[i]);
@@ -97,11 +97,17 @@ long kd_sympos(struct kdiff *d, const struct ksym *s)
 		}
 	}
 	free(c);
-	if (found == 1)
+	if (found > 1 && nbest == 1 && best) {
+		found = 1;
+		pos = bpos;
+	}
+	if (found == 1 && pos >= 0)
 		return pos;
-	if (found > 1 && nbest == 1 && best)
-		return bpos;
-	if (!found)
+	if (found == 1)
+		kd_problem(d, d->orig, s->name,
+			   "its position in %s differs while a module's init runs and afterwards (init homonym before it): cannot be named",
+			   d->objname);
+	else if (!found)
 		kd_problem(d, d->orig, s->name,
 			   "'%s' not found in %s of the symbol map", s->name,
 			   d->objname);
@@ -132,10 +138,10 @@ const char *kd_export_owner(struct kdiff *d, const char *name, long *pos)
 			continue;
 		found++;
 		owner = c[i].obj->name;
-		*pos = c[i].count == 1 ? 0 : (long)c[i].pos;
+		*pos = klp_cand_sympos(&c[i]);
 	}
 	free(c);
-	if (found != 1)
+	if (found != 1 || *pos < 0)
 		return NULL;
 	kd_need_object(d, owner);
 	return owner;

@@ -233,6 +233,7 @@ static int resolve_note(struct conv *c, size_t sym, const char *name,
 	struct klp_cand *k, *all;
 	size_t n, na, i;
 	int ret = -1;
+	long pos;
 
 	n = klp_map_lookup(c->map, name, nt->obj, &k);
 	if (!n || !k[0].count) {
@@ -254,14 +255,14 @@ static int resolve_note(struct conv *c, size_t sym, const char *name,
 	for (i = 0; i < n; i++)
 		if (k[i].pos == nt->pos)
 			break;
-	if (k[i].fullpos != k[i].pos) {
+	pos = klp_cand_sympos(&k[i]);
+	if (pos < 0) {
 		cerr(c,
 		     "KLP_SYMPOS(%s, %lu): position in %s is %lu while the module's init runs and %lu afterwards; cannot be resolved both ways",
 		     name, nt->pos, nt->obj, k[i].fullpos, k[i].pos);
 		goto out;
 	}
-	ret = set_res(c, sym, name, nt->obj,
-		      k[i].fullcount == 1 ? 0 : nt->pos);
+	ret = set_res(c, sym, name, nt->obj, pos);
 out:
 	free(k);
 	return ret;

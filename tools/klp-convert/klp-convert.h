@@ -165,6 +165,21 @@ int klp_map_write(const struct klp_map *map, const char *path);
 size_t klp_map_lookup(const struct klp_map *map, const char *name,
 		      const char *objname, struct klp_cand **out);
 
+
+/**
+ * klp_cand_sympos() - the sympos the livepatch core is given for a definition
+ * @c: a definition from klp_map_lookup()
+ *
+ * The one position algorithm of klp-convert and klp-diff: 0 when it is the
+ * only definition of its name in its object, init ones included (the
+ * object's kallsyms may hold them), else its position among the core
+ * definitions, which must equal its position among all of them.
+ *
+ * Return: the position, or -1 for an init definition or one whose
+ * position differs while a module's init runs and afterwards.
+ */
+long klp_cand_sympos(const struct klp_cand *c);
+
 /* elfsyms.c */
 int klp_obj_from_elf(struct klp_map *map, const char *path);
 int klp_obj_from_mem(struct klp_map *map, const void *buf, size_t len,
