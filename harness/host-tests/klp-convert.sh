@@ -209,6 +209,84 @@ conv p_specvm.ko p_specvm.out.ko 2> p_specvm.err && ok "p_specvm: vmlinux refere
 check "p_specvm: relocation" "0000000000000000 R_AARCH64_ABS64 .klp.sym.vmlinux.unique_var,0+0" \
     "$(relocs p_specvm.out.ko .klp.rela.vmlinux.__jump_table)"
 
+# references already named .klp.sym.<object>.<name>,<position> (klp-diff
+# names those of klp-build's objects so): two homonyms in one module, each
+# at its own position, checked against the map like annotations
+mkpatch p_named <<'EOF'
+extern int h1(int) __asm__("\".klp.sym.vmlinux.helper,1\"");
+extern int h3(int) __asm__("\".klp.sym.vmlinux.helper,3\"");
+extern int uf(int) __asm__("\".klp.sym.vmlinux.unique_fn,0\"");
+extern int ms __asm__("\".klp.sym.tmod.mstate,2\"");
+int patched(int x) { return h1(x) + h3(x) + uf(x) + ms; }
+EOF
+if conv p_named.ko p_named.out.ko 2> p_named.err; then ok "p_named converts"; else bad "p_named converts"; cat p_named.err; fi
+check "p_named: symbols" \
+"GLOBAL 0xff20 .klp.sym.tmod.mstate,2
+GLOBAL 0xff20 .klp.sym.vmlinux.helper,1
+GLOBAL 0xff20 .klp.sym.vmlinux.helper,3
+GLOBAL 0xff20 .klp.sym.vmlinux.unique_fn,0" \
+"$(readelf -sW p_named.out.ko | awk '$7 == "UND" && $8 != "" { print $5, $7, $8 } $7 == "OS" { print $5, "0xff20", $9 }' | sed 's/\[0xff20\] //' | sort)"
+check "p_named: .klp.rela.vmlinux..text" \
+    "$(relocs p_named.ko .rela.text | grep -v '\.klp\.sym\.tmod')" "$(relocs p_named.out.ko .klp.rela.vmlinux..text)"
+check "p_named: .klp.rela.tmod..text" \
+    "$(relocs p_named.ko .rela.text | grep '\.klp\.sym\.tmod')" "$(relocs p_named.out.ko .klp.rela.tmod..text)"
+nb=0
+for c in "helper,0:'.klp.sym.vmlinux.helper,0': vmlinux has 3 definitions of 'helper', position 0 names none" \
+	 "helper,4:KLP_SYMPOS(helper, 4) in .klp.sym.vmlinux.helper,4: wrong position, vmlinux has 3 definition(s) of 'helper' (positions start at 1)" \
+	 "nosuch,0:KLP_SYMPOS(nosuch, 1) in .klp.sym.vmlinux.nosuch,0: 'nosuch' is not defined in vmlinux"; do
+	nb=$((nb + 1))
+	n=p_named_bad$nb
+	mkpatch "$n" <<EOF
+extern int f(int) __asm__("\".klp.sym.vmlinux.${c%%:*}\"");
+int patched(int x) { return f(x); }
+EOF
+	if conv "$n.ko" "$n.out.ko" 2> "$n.err"; then
+		bad "$n: must fail"
+	else
+		check "$n: ${c%%:*} refused" "klp-convert: $n.ko: ${c#*:}" "$(head -n 1 "$n.err")"
+	fi
+	[ ! -e "$n.out.ko" ] || bad "$n: output left behind"
+done
+
+# one list of special sections (tools/klp-convert/sections.c): every
+# section whose entries klp-diff keeps with their function is one where
+# klp-convert refuses a late relocation against a module's symbol
+cat > lister.c <<'EOF'
+#include <stdio.h>
+#include "klp-convert.h"
+int main(void)
+{
+	const struct klp_special *s;
+	size_t i;
+
+	for (i = 0; (s = klp_special_at(i)); i++)
+		if (s->entsize)
+			printf("%s\n", s->name);
+	return 0;
+}
+EOF
+if cc -I"$top/tools/klp-convert" -o lister lister.c "$top/tools/klp-convert/sections.c" &&
+   ./lister > specials.txt && [ "$(grep -c . specials.txt)" -ge 6 ]; then
+	ok "sections: $(grep -c . specials.txt) sections klp-diff keeps per function"
+else
+	bad "sections: list does not build or is short"
+fi
+ns=0
+while read -r sec; do
+	ns=$((ns + 1))
+	mkpatch "p_sec$ns" <<EOF
+extern int ms __asm__("\".klp.sym.tmod.mstate,2\"");
+static void *e[] __used __section("$sec") = { &ms };
+EOF
+	if conv "p_sec$ns.ko" "p_sec$ns.out.ko" 2> "p_sec$ns.err"; then
+		bad "sections: $sec: module relocation accepted"
+	else
+		check "sections: $sec refused for a module object" \
+		    "klp-convert: p_sec$ns.ko: relocation in special section $sec against '.klp.sym.tmod.mstate,2' of module tmod: it would be written after the kernel used the section" \
+		    "$(head -n 1 "p_sec$ns.err")"
+	fi
+done < specials.txt
+
 # map format errors name file and line
 printf 'klp-symbol-map 2\n' > bad.map
 "$kc" convert -m bad.map p_ok.ko x.ko 2> bad.err

@@ -54,14 +54,27 @@ sane() {
 	[ -z "$why" ] || { echo "$why"; return 1; }
 }
 
-expect() { # NAME RC [LIST-REGEX...] -- check rc and LIST lines
-	local name=$1 want=$2 re why
+# undefined symbol of OUT.o $1 for the original's $2 (regex) at position $3
+klp_und() {
+	aarch64-linux-gnu-readelf -sW "$1" | grep -Eq " UND \.klp\.sym\.vmlinux\.$2,$3\$"
+}
+
+# NAME RC [LIST-REGEX | "ref NAME-REGEX POS"...] -- check rc, LIST lines
+# and the .klp.sym.vmlinux.NAME,POS references of OUT.o
+expect() {
+	local name=$1 want=$2 re why n
 	shift 2
 	if [ "$rc" != "$want" ]; then
 		fail "$name: exit $rc, want $want: $err"
 		return
 	fi
 	for re in "$@"; do
+		if [ "${re#ref }" != "$re" ]; then
+			n=${re#ref }
+			klp_und "o_$name.o" "${n% *}" "${n##* }" ||
+				{ fail "$name: no undefined .klp.sym.vmlinux.${n% *},${n##* } in OUT.o"; return; }
+			continue
+		fi
 		grep -Eq "^$re\$" <<< "$list" ||
 			{ fail "$name: no LIST line /$re/ in: $(tr '\n' ';' <<< "$list")"; return; }
 	done
@@ -102,9 +115,68 @@ fi
 run LOCAL
 expect LOCAL 0 "func tick 0 __klp_new7_tick" "ref calls.1 0" "new tock"
 if [ "$rc" = 0 ] && ! readelf -rW o_LOCAL.o | awk '/rela.text.tick/ { t = 1; next } /^Reloc/ { t = 0 } t' |
-	grep -q " calls\.1 + 0"; then
+	grep -q " \.klp\.sym\.vmlinux\.calls\.1,0 + 0"; then
 	fail "LOCAL: tick() does not use the original calls.1"
 fi
+
+# A fix of a module "fixmod" (fixture.c's symbols) calling mod_exported(),
+# which only the module "othermod" defines (its export): a klp relocation
+# of othermod's object (LIST "object othermod"), not a plain name modpost
+# would turn into depends=othermod; ext_call, a vmlinux global, stays plain.
+{ sed -n '1,/^object vmlinux$/p' "$t/fixture.map"; echo "T core ext_call -"
+  echo "object fixmod"; sed -n '/^object vmlinux$/,$p' "$t/fixture.map" | sed 1d
+  echo "object othermod"; echo "T core mod_exported -"; } > modexp.map
+build "-DV_MODEXP" p_MODEXP.o || fail "MODEXP: fixture"
+"$kd" -m modexp.map -O fixmod -i 7 orig.o p_MODEXP.o o_MODEXP.o l_MODEXP 2> e_MODEXP
+rc=$? list=$(cat l_MODEXP 2>/dev/null) err=$(cat e_MODEXP)
+expect MODEXP 0 "func compute 0 __klp_new7_compute" "object othermod"
+syms=$(aarch64-linux-gnu-readelf -sW o_MODEXP.o)
+if [ "$rc" = 0 ] && { ! grep -Eq " UND \.klp\.sym\.othermod\.mod_exported,0$" <<< "$syms" ||
+		      ! grep -Eq " UND ext_call$" <<< "$syms" ||
+		      ! grep -Eq " UND \.klp\.sym\.fixmod\.table,0$" <<< "$syms"; }; then
+	fail "MODEXP: references: $(grep UND <<< "$syms" | awk '{ print $NF }' | tr '\n' ' ')"
+elif [ "$rc" = 0 ]; then
+	pass "MODEXP: othermod's export named .klp.sym.othermod, vmlinux's plain"
+fi
+# the same fix of vmlinux: the export of a module is no business of it
+run MODEXP
+expect MODEXP 0 "func compute 0 __klp_new7_compute"
+if [ "$rc" = 0 ] && { grep -q "^object" <<< "$list" ||
+		      ! aarch64-linux-gnu-readelf -sW o_MODEXP.o | grep -Eq " UND mod_exported$"; }; then
+	fail "MODEXP vmlinux: mod_exported must stay a plain name"
+fi
+
+# Two files named fixture.c define calls.1 (kernel/smp.c and arch/arm64/
+# kernel/smp.c both have an out-of-line __preempt_count_dec_and_test): the
+# one among the original's other statics (counter) is the one, position 2.
+{ sed -n '1,/^object vmlinux$/p' "$t/fixture.map"
+  printf 'b core not_ours fixture.c\nb core calls.1 fixture.c\nT core elsewhere -\n'
+  sed -n '/^object vmlinux$/,$p' "$t/fixture.map" | sed 1d; } > twofile.map
+build "-DV_LOCAL" p_TWOFILE.o || fail "TWOFILE: fixture"
+"$kd" -m twofile.map -O vmlinux -i 7 orig.o p_TWOFILE.o o_TWOFILE.o l_TWOFILE 2> e_TWOFILE
+rc=$? list=$(cat l_TWOFILE 2>/dev/null) err=$(cat e_TWOFILE)
+expect TWOFILE 0 "func tick 0 __klp_new7_tick" "ref calls\\.1 2"
+
+# One position algorithm with klp-convert (klp_cand_sympos()): compute()
+# is the only core definition of its name, but vmlinux's kallsyms also
+# holds an init one after it: position 1, not 0 (the core would find two);
+# with the init one before it the position differs before and after a
+# module's init: refused.
+for where in after before; do
+	{ sed -n '1,/^object vmlinux$/p' "$t/fixture.map"
+	  [ "$where" = before ] && echo "t init compute other.c"
+	  sed -n '/^object vmlinux$/,$p' "$t/fixture.map" | sed 1d
+	  [ "$where" = after ] && echo "t init compute other.c"; } > init_$where.map
+	"$kd" -m init_$where.map -O vmlinux -i 7 orig.o p_FUNC.o o_I$where.o l_I$where 2> e_I$where
+	rc=$? list=$(cat l_I$where 2>/dev/null) err=$(cat e_I$where)
+	if [ "$where" = after ]; then
+		expect "I$where" 0 "func compute 1 __klp_new7_compute"
+	else
+		expect "I$where" 1
+		grep -qx "klp-diff: fixture.c: 'compute': its position in vmlinux differs while a module's init runs and afterwards (init homonym before it): cannot be named" <<< "$err" ||
+			fail "Ibefore: message: $err"
+	fi
+done
 
 run CLONE
 expect CLONE 0 "func scale\.constprop\.0 2 __klp_new7_scale_constprop_0"
@@ -124,8 +196,8 @@ if [ "$rc" = 0 ]; then
 	r=$(relas_of o_RM.o .text.rm_get)
 	syms=$(aarch64-linux-gnu-readelf -sW o_RM.o)
 	rm_sec=$(aarch64-linux-gnu-readelf -SW o_RM.o | grep -F " .data..read_mostly ")
-	if ! grep -Eq "UND rm_old$" <<< "$syms" ||
-	   [ "$(grep -c " rm_old + 0$" <<< "$r")" != 2 ]; then
+	if ! grep -Eq "UND \.klp\.sym\.vmlinux\.rm_old,0$" <<< "$syms" ||
+	   [ "$(grep -c " \.klp\.sym\.vmlinux\.rm_old,0 + 0$" <<< "$r")" != 2 ]; then
 		fail "RM: rm_get() does not use the original rm_old: $r"
 	elif ! grep -Eq "OBJECT +LOCAL +DEFAULT +[0-9]+ rm_new$" <<< "$syms"; then
 		fail "RM: rm_new is not defined in OUT.o"
@@ -158,7 +230,7 @@ grep -q "^klp-diff: fixture.c: 'fixture_init': changed __init code" <<< "$err" |
 # running kernel's copy was freed after boot.
 run INITMOVE
 expect INITMOVE 0 "func init_user 0 __klp_new7_init_user" "new init_helper"
-if [ "$rc" = 0 ] && grep -q "^ref init_helper" <<< "$list"; then
+if [ "$rc" = 0 ] && aarch64-linux-gnu-readelf -sW o_INITMOVE.o | grep -q " UND .*init_helper"; then
 	fail "INITMOVE: new code references the freed __init init_helper"
 fi
 

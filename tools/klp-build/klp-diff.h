@@ -185,13 +185,16 @@ struct kspecial {
 
 /**
  * struct kref - an undefined symbol of the output
- * @name: its name (the original's name for a correlated symbol)
+ * @name: its name: ".klp.sym.<object>.<name>,<position>" for a symbol of
+ *	  the original object, else the name it has in the patched object
+ * @klpname: @name when it was made for an original symbol (freed with it)
  * @orig: the symbol of the original object defining it, or NULL
  * @weak: it is a weak reference
  * @out: its index in the output symbol table
  */
 struct kref {
 	const char *name;
+	char *klpname;
 	const struct ksym *orig;
 	bool weak;
 	size_t out;
@@ -211,6 +214,8 @@ struct kref {
  * @nspec: number of @spec
  * @refs: undefined symbols of the output
  * @nrefs: number of @refs
+ * @objs: other objects (modules) the output has klp relocations for
+ * @nobjs: number of @objs
  */
 struct kdiff {
 	struct kelf *orig;
@@ -225,6 +230,8 @@ struct kdiff {
 	size_t nspec;
 	struct kref *refs;
 	size_t nrefs;
+	const char **objs;
+	size_t nobjs;
 };
 
 /* elf.c */
@@ -475,6 +482,40 @@ const char *kd_ref_name(const struct ksym *s);
  * Return: "__klp_new<ID>_<name>" in a static buffer.
  */
 const char *kd_alias_name(const struct kdiff *d, const struct ksym *s);
+
+/**
+ * kd_sympos() - the position of an original symbol in the running kernel
+ * @d: the run
+ * @s: a symbol of the original object
+ *
+ * Counted as klp-convert and the livepatch core count: among the core
+ * definitions of the name in the object @d is for.
+ *
+ * Return: the position, 0 when the name is unique there, or -1 after a
+ * message when it cannot be found or told apart.
+ */
+long kd_sympos(struct kdiff *d, const struct ksym *s);
+
+/**
+ * kd_export_owner() - the module an undefined symbol of a module fix is from
+ * @d: the run (a fix of a module)
+ * @name: the undefined symbol
+ * @pos: set to its position there (0: unique)
+ *
+ * A global that no vmlinux global of the name shadows and exactly one
+ * other module defines: the module's export the fixed module links with.
+ * The module is recorded for an "object" LIST record (kd_need_object()).
+ *
+ * Return: the module's name, or NULL when the symbol stays a plain name.
+ */
+const char *kd_export_owner(struct kdiff *d, const char *name, long *pos);
+
+/**
+ * kd_need_object() - record an object the output has klp relocations for
+ * @d: the run
+ * @objname: the object (the patch needs a klp_object for it)
+ */
+void kd_need_object(struct kdiff *d, const char *objname);
 
 /**
  * kd_write_list() - write the LIST file

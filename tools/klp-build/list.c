@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * klp-diff: the LIST file, which tells the driver what to put into the
- * livepatch module (klp_funcs, KLP_SYMPOS annotations, callbacks), and
- * the symbol positions it needs.
+ * livepatch module (klp_funcs, callbacks), and the symbol positions.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -27,17 +26,55 @@ const char *kd_alias_name(const struct kdiff *d, const struct ksym *s)
 	return buf;
 }
 
+/* Whether the original object has a local symbol @name of file @file. */
+static bool orig_local(const struct kdiff *d, const char *name,
+		       const char *file)
+{
+	const struct kelf *k = d->orig;
+	size_t i;
+
+	for (i = 1; i < k->nsyms; i++)
+		if (GELF_ST_BIND(k->syms[i].s.st_info) == STB_LOCAL &&
+		    !strcmp(k->syms[i].file, file) &&
+		    !strcmp(k->syms[i].name, name))
+			return true;
+	return false;
+}
+
 /*
- * Position of original symbol @s among the core definitions of its name
- * in the object, counted as klp-convert counts, or 0 when it is unique.
- * Return -1 after a message when it cannot be found or told apart.
+ * How many local symbols of the original object sit next to candidate @c
+ * in the map: the run of its neighbours from files of the same name
+ * (globals, which have no file, are skipped).  Files sharing a basename
+ * (two main.c) are told apart by the statics around their homonyms.
  */
-static long sympos(struct kdiff *d, const struct ksym *s)
+static size_t neighbours(const struct kdiff *d, const struct klp_cand *c)
+{
+	const struct klp_obj *obj = c->obj;
+	const char *file = c->sym->file;
+	size_t at = c->sym - obj->syms, score = 0, i;
+	const struct klp_sym *m;
+
+	for (i = at; i-- > 0;) {
+		m = &obj->syms[i];
+		if (strcmp(m->file, "-") && strcmp(m->file, file))
+			break;
+		score += orig_local(d, m->name, file);
+	}
+	for (i = at + 1; i < obj->nr; i++) {
+		m = &obj->syms[i];
+		if (strcmp(m->file, "-") && strcmp(m->file, file))
+			break;
+		score += orig_local(d, m->name, file);
+	}
+	return score;
+}
+
+long kd_sympos(struct kdiff *d, const struct ksym *s)
 {
 	bool local = GELF_ST_BIND(s->s.st_info) == STB_LOCAL;
+	size_t n, i, found = 0, best = 0, nbest = 0, score;
 	struct klp_cand *c;
-	size_t n, i, found = 0;
-	long pos = -1;
+	long pos = -1, bpos = -1;
 
 	n = klp_map_lookup(&d->map, s->name, d->objname, &c);
 	for (i = 0; i < n; i++) {
@@ -47,12 +84,30 @@ static long sympos(struct kdiff *d, const struct ksym *s)
 			    !isupper((unsigned char)c[i].sym->type))
 			continue;
 		found++;
-		pos = c[i].count == 1 ? 0 : (long)c[i].pos;
+		pos = klp_cand_sympos(&c[i]);
+		if (!local)
+			continue;
+		score = neighbours(d, &c[i]);
+		if (score > best || !nbest) {
+			best = score;
+			bpos = pos;
+			nbest = 1;
+		} else if (score == best) {
+			nbest++;
+		}
 	}
 	free(c);
-	if (found == 1)
+	if (found > 1 && nbest == 1 && best) {
+		found = 1;
+		pos = bpos;
+	}
+	if (found == 1 && pos >= 0)
 		return pos;
-	if (!found)
+	if (found == 1)
+		kd_problem(d, d->orig, s->name,
+			   "its position in %s differs while a module's init runs and afterwards (init homonym before it): cannot be named",
+			   d->objname);
+	else if (!found)
 		kd_problem(d, d->orig, s->name,
 			   "'%s' not found in %s of the symbol map", s->name,
 			   d->objname);
@@ -61,6 +116,46 @@ static long sympos(struct kdiff *d, const struct ksym *s)
 			   "ambiguous correlation (%zu definitions in %s of the symbol map from %s)",
 			   found, d->objname, s->file);
 	return -1;
+}
+
+const char *kd_export_owner(struct kdiff *d, const char *name, long *pos)
+{
+	const char *owner = NULL;
+	struct klp_cand *c;
+	size_t n, i, found = 0;
+
+	if (!strcmp(d->objname, "vmlinux"))
+		return NULL;
+	n = klp_map_lookup(&d->map, name, NULL, &c);
+	for (i = 0; i < n; i++) {
+		if (!c[i].pos || !isupper((unsigned char)c[i].sym->type))
+			continue;
+		if (!strcmp(c[i].obj->name, "vmlinux")) {
+			found = 0;	/* the kernel's: left to klp-convert */
+			break;
+		}
+		if (!strcmp(c[i].obj->name, d->objname))
+			continue;
+		found++;
+		owner = c[i].obj->name;
+		*pos = klp_cand_sympos(&c[i]);
+	}
+	free(c);
+	if (found != 1 || *pos < 0)
+		return NULL;
+	kd_need_object(d, owner);
+	return owner;
+}
+
+void kd_need_object(struct kdiff *d, const char *objname)
+{
+	size_t i;
+
+	for (i = 0; i < d->nobjs; i++)
+		if (!strcmp(d->objs[i], objname))
+			return;
+	d->objs = xrealloc(d->objs, (d->nobjs + 1) * sizeof(*d->objs));
+	d->objs[d->nobjs++] = objname;
 }
 
 int kd_write_list(struct kdiff *d, const char *path)
@@ -81,7 +176,7 @@ int kd_write_list(struct kdiff *d, const char *path)
 
 		if (s->status != KD_CHANGED || !s->alias)
 			continue;
-		pos = sympos(d, s->twin);
+		pos = kd_sympos(d, s->twin);
 		if (pos >= 0)
 			fprintf(f, "func %s %ld %s\n", s->twin->name, pos,
 				kd_alias_name(d, s));
@@ -94,13 +189,8 @@ int kd_write_list(struct kdiff *d, const char *path)
 				GELF_ST_TYPE(s->s.st_info) == STT_FUNC ?
 				"new" : "data", s->name);
 	}
-	for (i = 0; i < d->nrefs; i++) {
-		if (!d->refs[i].orig)
-			continue;
-		pos = sympos(d, d->refs[i].orig);
-		if (pos >= 0)
-			fprintf(f, "ref %s %ld\n", d->refs[i].name, pos);
-	}
+	for (i = 0; i < d->nobjs; i++)
+		fprintf(f, "object %s\n", d->objs[i]);
 	for (i = 0; i < k->nsyms; i++) {
 		struct ksym *s = &k->syms[i];
 

@@ -56,6 +56,7 @@ int main(int argc, char **argv)
 	const char *map = NULL, *id = NULL;
 	char *end;
 	int opt, ret;
+	size_t i;
 
 	klp_prog = "klp-diff";
 	while ((opt = getopt(argc, argv, "vfm:O:i:")) != -1) {
@@ -95,6 +96,9 @@ int main(int argc, char **argv)
 	kelf_close(d.patched);
 	klp_map_free(&d.map);
 	free(d.spec);
+	for (i = 0; i < d.nrefs; i++)
+		free(d.refs[i].klpname);
 	free(d.refs);
+	free(d.objs);
 	return ret;
 }

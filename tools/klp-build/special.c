@@ -6,35 +6,23 @@
  * (BUG/WARN sites, exception fixups, jump labels, alternatives, patchable
  * entries, static calls).  The entries whose first field points into
  * included text are copied with their relocations; the others are dropped.
- * Sizes are those of arm64 in Linux 6.12.
+ * Which sections and their entry sizes: tools/klp-convert/sections.c, the
+ * list klp-convert refuses late module relocations in.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "klp-diff.h"
 
-struct special_kind {
-	const char *name;
-	uint64_t size;
-};
-
-static const struct special_kind kinds[] = {
-	{ "__bug_table", 0 },	/* 12 with CONFIG_DEBUG_BUGVERBOSE, else 8 */
-	{ "__ex_table", 12 },
-	{ "__jump_table", 16 },
-	{ ".altinstructions", 12 },
-	{ "__patchable_function_entries", 8 },
-	{ ".static_call_sites", 8 },
-};
-
-static const struct special_kind *kind_of(const char *name)
+/*
+ * The kind of a special section whose entries klp-diff keeps per function:
+ * an entry of the list shared with klp-convert that has an entry size.
+ */
+static const struct klp_special *kind_of(const char *name)
 {
-	size_t i;
+	const struct klp_special *s = klp_special_lookup(name);
 
-	for (i = 0; i < ARRAY_SIZE(kinds); i++)
-		if (!strcmp(name, kinds[i].name))
-			return &kinds[i];
-	return NULL;
+	return s && s->entsize ? s : NULL;
 }
 
 bool kd_is_special(const char *name)
@@ -122,11 +110,12 @@ static int fentry_cmp(const void *a, const void *b)
 
 static uint64_t entry_size(const struct ksec *sec)
 {
-	const struct special_kind *kind = kind_of(sec->name);
+	const struct klp_special *kind = kind_of(sec->name);
 
 	if (!kind)
 		return 0;
-	return kind->size ? kind->size : bug_entry_size(sec);
+	return kind->entsize != KLP_ENTSIZE_VARIES ? kind->entsize :
+						  bug_entry_size(sec);
 }
 
 /*
@@ -233,19 +222,22 @@ static bool entry_equal(const struct fentry *a, const struct fentry *b)
 const char *kd_special_differs(struct kdiff *d, const struct ksym *p,
 			       const struct ksym *o)
 {
+	const struct klp_special *kind;
 	const char *differs = NULL;
 	size_t i, k, np, no;
 
-	for (i = 0; i < ARRAY_SIZE(kinds) && !differs; i++) {
+	for (i = 0; (kind = klp_special_at(i)) && !differs; i++) {
 		struct fentry *ep, *eo;
 
-		np = entries_of(d->patched, kinds[i].name, p, &ep);
-		no = entries_of(d->orig, kinds[i].name, o, &eo);
+		if (!kind->entsize)
+			continue;
+		np = entries_of(d->patched, kind->name, p, &ep);
+		no = entries_of(d->orig, kind->name, o, &eo);
 		if (np != no)
-			differs = kinds[i].name;
+			differs = kind->name;
 		for (k = 0; k < np && !differs; k++)
 			if (!entry_equal(&ep[k], &eo[k]))
-				differs = kinds[i].name;
+				differs = kind->name;
 		free(ep);
 		free(eo);
 	}
@@ -260,12 +252,13 @@ bool kd_special(struct kdiff *d)
 
 	d->nspec = 0;
 	for (i = 1; i < k->nsecs; i++) {
-		const struct special_kind *kind = kind_of(k->secs[i].name);
+		const struct klp_special *kind = kind_of(k->secs[i].name);
 		uint64_t size;
 
 		if (!kind)
 			continue;
-		size = kind->size ? kind->size : bug_entry_size(&k->secs[i]);
+		size = kind->entsize != KLP_ENTSIZE_VARIES ? kind->entsize :
+		       bug_entry_size(&k->secs[i]);
 		more |= scan(d, &k->secs[i], size);
 	}
 	return more;

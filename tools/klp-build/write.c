@@ -6,7 +6,8 @@
  * per special section with kept entries, their RELA sections, .symtab,
  * .strtab and .shstrtab.  Symbols: the section symbols and included
  * symbols (local, except new global ones), then the __klp_new aliases,
- * then one undefined global per referenced name.
+ * then one undefined global per referenced name (".klp.sym.<object>.
+ * <name>,<position>" for a symbol of the original object).
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -238,17 +239,50 @@ static void add_symbols(struct out *o)
 	}
 }
 
+/*
+ * The undefined symbol for @name.  A symbol of the original object (@orig)
+ * is named as the kernel's livepatch core finds it,
+ * ".klp.sym.<object>.<name>,<position>": references stay per object and
+ * per position through the link of the module, where two symbols of one
+ * name (statics of two files, a static here and a global elsewhere) would
+ * otherwise become one.  So is, in a fix of a module, an undefined symbol
+ * only another module defines (its export): a klp relocation of that
+ * module's object, not a dependency of the patch on it.  klp-convert turns
+ * them into klp relocations.
+ */
 static size_t ref(struct out *o, const char *name, const struct ksym *orig,
 		  bool weak)
 {
 	struct kdiff *d = o->d;
-	size_t i;
+	const char *owner = NULL;
+	char *klpname = NULL;
+	size_t i, len;
+	long pos = 0;
 
-	for (i = 0; i < d->nrefs; i++)
-		if (!strcmp(d->refs[i].name, name))
+	if (orig) {
+		owner = d->objname;
+		pos = kd_sympos(d, orig);
+		if (pos < 0)
+			pos = 0;	/* reported: the run fails */
+	} else if (!weak) {
+		owner = kd_export_owner(d, name, &pos);
+	}
+	if (owner) {
+		len = strlen(owner) + strlen(name) + 40;
+		klpname = xmalloc(len);
+		snprintf(klpname, len, KLP_SYM_PREFIX "%s.%s,%ld", owner, name,
+			 pos);
+		name = klpname;
+	}
+	for (i = 0; i < d->nrefs; i++) {
+		if (!strcmp(d->refs[i].name, name)) {
+			free(klpname);
 			return d->refs[i].out;
+		}
+	}
 	d->refs = xrealloc(d->refs, (d->nrefs + 1) * sizeof(*d->refs));
 	d->refs[d->nrefs].name = name;
+	d->refs[d->nrefs].klpname = klpname;
 	d->refs[d->nrefs].orig = orig;
 	d->refs[d->nrefs].weak = weak;
 	d->refs[d->nrefs].out = add_sym(o, name,
@@ -479,7 +513,8 @@ int kd_write(struct kdiff *d, const char *path)
 	add_symbols(&o);
 	convert_relas(&o);
 	add_special(&o);
-	ret = emit(&o, path, &in);
+	/* a position that could not be found leaves no output behind */
+	ret = d->errors ? -1 : emit(&o, path, &in);
 	for (i = 0; i < o.nsecs; i++) {
 		free(o.secs[i].relas);
 		if (o.secs[i].sh.sh_type == SHT_RELA)

@@ -22,47 +22,6 @@
 #include "klp-convert.h"
 #include "convert.h"
 
-/* Sections the kernel reads before late klp relocations are written. */
-static const char * const special_exact[] = {
-	"__jump_table", ".altinstructions", ".altinstr_replacement",
-	"__ex_table", "__bug_table", ".static_call_sites",
-	"__patchable_function_entries", "__mcount_loc", ".kcfi_traps",
-	"__tracepoints", "__tracepoints_ptrs", "__tracepoint_str",
-	"__param", "__modver", ".gnu.linkonce.this_module", ".init_array",
-	".ctors", "_ftrace_events", "_ftrace_eval_map", "__bpf_raw_tp_map",
-	"_kprobe_blacklist", "_error_injection_whitelist",
-	"__trace_printk_fmt", ".smp_locks", ".parainstructions",
-	".retpoline_sites", ".return_sites", ".call_sites",
-	".ibt_endbr_seal", ".static_call.text", ".data..ro_after_init",
-	NULL,
-};
-
-static const char * const special_prefix[] = {
-	".init", "__ksymtab", "__kcrctab", "__dyndbg", ".orc_unwind",
-	".discard", NULL,
-};
-
-/**
- * klp_special_section() - may late klp relocations not go into a section?
- * @name: section name
- *
- * Return: true for sections the kernel consumes while a module loads
- * (jump labels, alternatives, static calls, exception and bug tables,
- * init code, ...).
- */
-bool klp_special_section(const char *name)
-{
-	int i;
-
-	for (i = 0; special_exact[i]; i++)
-		if (!strcmp(name, special_exact[i]))
-			return true;
-	for (i = 0; special_prefix[i]; i++)
-		if (!strncmp(name, special_prefix[i], strlen(special_prefix[i])))
-			return true;
-	return false;
-}
-
 static void cerr(const struct conv *c, const char *fmt, ...)
 	KLP_FORMAT(printf, 2, 3);
 
@@ -255,24 +214,26 @@ static size_t drop_own(struct conv *c, struct klp_cand *k, size_t n)
 	return m;
 }
 
-static int set_res(struct conv *c, size_t sym, const char *obj,
-		   unsigned long pos)
+static int set_res(struct conv *c, size_t sym, const char *name,
+		   const char *obj, unsigned long pos)
 {
-	size_t len = strlen(obj) + strlen(c->symname[sym]) + 40;
+	size_t len = strlen(obj) + strlen(name) + 40;
 
 	c->res[sym].obj = xstrdup(obj);
 	c->res[sym].klpname = xmalloc(len);
-	snprintf(c->res[sym].klpname, len, ".klp.sym.%s.%s,%lu", obj,
-		 c->symname[sym], pos);
+	snprintf(c->res[sym].klpname, len, KLP_SYM_PREFIX "%s.%s,%lu", obj,
+		 name, pos);
 	return 0;
 }
 
-static int resolve_note(struct conv *c, size_t sym, const struct klp_note *nt)
+/* Resolve symbol @sym as @name at the position in the object @nt gives. */
+static int resolve_note(struct conv *c, size_t sym, const char *name,
+			const struct klp_note *nt)
 {
-	const char *name = c->symname[sym];
 	struct klp_cand *k, *all;
 	size_t n, na, i;
 	int ret = -1;
+	long pos;
 
 	n = klp_map_lookup(c->map, name, nt->obj, &k);
 	if (!n || !k[0].count) {
@@ -294,13 +255,14 @@ static int resolve_note(struct conv *c, size_t sym, const struct klp_note *nt)
 	for (i = 0; i < n; i++)
 		if (k[i].pos == nt->pos)
 			break;
-	if (k[i].fullpos != k[i].pos) {
+	pos = klp_cand_sympos(&k[i]);
+	if (pos < 0) {
 		cerr(c,
 		     "KLP_SYMPOS(%s, %lu): position in %s is %lu while the module's init runs and %lu afterwards; cannot be resolved both ways",
 		     name, nt->pos, nt->obj, k[i].fullpos, k[i].pos);
 		goto out;
 	}
-	ret = set_res(c, sym, nt->obj, k[i].fullcount == 1 ? 0 : nt->pos);
+	ret = set_res(c, sym, name, nt->obj, pos);
 out:
 	free(k);
 	return ret;
@@ -346,9 +308,67 @@ static int resolve_plain(struct conv *c, size_t sym)
 		     name, k[one].fullcount, k[one].obj->name);
 		goto out;
 	}
-	ret = set_res(c, sym, k[one].obj->name, 0);
+	ret = set_res(c, sym, name, k[one].obj->name, 0);
 out:
 	free(k);
+	return ret;
+}
+
+static char *dup_range(const char *s, size_t len)
+{
+	char *p = xmalloc(len + 1);
+
+	memcpy(p, s, len);
+	p[len] = 0;
+	return p;
+}
+
+/*
+ * An undefined symbol named as the livepatch core reads it,
+ * ".klp.sym.<object>.<name>,<position>" (klp-diff names the references of
+ * klp-build's objects so, one symbol per object and position): checked
+ * against the map as a KLP_SYMPOS annotation is, position 0 meaning that
+ * the name is unique in the object.
+ */
+static int resolve_named(struct conv *c, size_t sym)
+{
+	const char *full = c->symname[sym];
+	const char *obj = full + strlen(KLP_SYM_PREFIX);
+	const char *dot = strchr(obj, '.'), *comma = strrchr(full, ',');
+	struct klp_note nt = { .sym = sym, .sec = full };
+	struct klp_cand *k;
+	char *end, *name;
+	size_t n;
+	int ret = -1;
+
+	if (!dot || !comma || comma < dot + 2 || !comma[1]) {
+		cerr(c, "'%s': not .klp.sym.<object>.<name>,<position>", full);
+		return -1;
+	}
+	nt.obj = dup_range(obj, dot - obj);
+	name = dup_range(dot + 1, comma - dot - 1);
+	nt.pos = strtoul(comma + 1, &end, 10);
+	if (*end || !valid_objname(nt.obj)) {
+		cerr(c, "'%s': bad object name or position", full);
+		goto out;
+	}
+	if (!nt.pos) {
+		n = klp_map_lookup(c->map, name, nt.obj, &k);
+		if (n && k[0].count > 1) {
+			cerr(c,
+			     "'%s': %s has %lu definitions of '%s', position 0 names none",
+			     full, nt.obj, k[0].count, name);
+			list_cands(c, k, n);
+			free(k);
+			goto out;
+		}
+		free(k);
+		nt.pos = 1;
+	}
+	ret = resolve_note(c, sym, name, &nt);
+out:
+	free(name);
+	free(nt.obj);
 	return ret;
 }
 
@@ -361,11 +381,17 @@ static int resolve_all(struct conv *c)
 	for (i = 1; i < c->nsyms; i++) {
 		if (c->sym[i].st_shndx != SHN_UNDEF || !*c->symname[i])
 			continue;
+		if (!strncmp(c->symname[i], KLP_SYM_PREFIX,
+			     strlen(KLP_SYM_PREFIX))) {
+			if (resolve_named(c, i))
+				errors++;
+			continue;
+		}
 		for (j = 0; j < c->nnotes; j++)
 			if (c->notes[j].sym == i)
 				break;
 		if (j < c->nnotes) {
-			if (resolve_note(c, i, &c->notes[j]))
+			if (resolve_note(c, i, c->symname[i], &c->notes[j]))
 				errors++;
 		} else if (resolve_plain(c, i)) {
 			errors++;
@@ -529,7 +555,9 @@ static int load_input(struct conv *c)
 			return -1;
 		}
 		if (c->sym[i].st_shndx == SHN_UNDEF && *name &&
-		    (strchr(name, ',') || strlen(name) > 400)) {
+		    ((strchr(name, ',') &&
+		      strncmp(name, KLP_SYM_PREFIX, strlen(KLP_SYM_PREFIX))) ||
+		     strlen(name) > 400)) {
 			cerr(c, "undefined symbol %zu has an unusable name", i);
 			return -1;
 		}

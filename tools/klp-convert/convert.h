@@ -69,7 +69,6 @@ struct conv {
 	size_t nmoved;
 };
 
-bool klp_special_section(const char *name);
 int klp_write_output(struct conv *c, const char *out);
 
 #endif /* KLP_CONVERT_CONV_H */

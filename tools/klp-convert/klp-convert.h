@@ -26,6 +26,8 @@
 
 /* Prefix of the annotation sections written by KLP_SYMPOS_TABLE(). */
 #define KLP_SYMPOS_PREFIX	".klp.sympos."
+/* Prefix of the name of a symbol the livepatch core resolves. */
+#define KLP_SYM_PREFIX		".klp.sym."
 
 /**
  * struct klp_sym - one symbol of an object, in kallsyms iteration order
@@ -91,6 +93,49 @@ struct klp_cand {
 	unsigned long fullcount;
 };
 
+/**
+ * struct klp_special - a section the kernel reads while a module loads
+ * @name: section name, or the start of it when @prefix
+ * @prefix: @name is a prefix
+ * @entsize: size of one entry describing a place in the text, which
+ *	     klp-diff keeps with the function; KLP_ENTSIZE_VARIES for
+ *	     __bug_table (8 or 12 bytes); 0: not made of such entries
+ */
+struct klp_special {
+	const char *name;
+	bool prefix;
+	unsigned int entsize;
+};
+
+#define KLP_ENTSIZE_VARIES		(~0U)
+
+/* sections.c: one list for klp-convert and klp-diff */
+
+/**
+ * klp_special_lookup() - the entry of the list for a section
+ * @name: section name
+ *
+ * Return: its entry, or NULL when the kernel does not read it at load.
+ */
+const struct klp_special *klp_special_lookup(const char *name);
+
+/**
+ * klp_special_at() - walk the list
+ * @i: index
+ *
+ * Return: entry @i, or NULL after the last one.
+ */
+const struct klp_special *klp_special_at(size_t i);
+
+/**
+ * klp_special_section() - may late klp relocations not go into a section?
+ * @name: section name
+ *
+ * Return: true for the sections of the list (jump labels, alternatives,
+ * static calls, exception and bug tables, init code, ...).
+ */
+bool klp_special_section(const char *name);
+
 /* util.c */
 void *xmalloc(size_t size);
 void *xcalloc(size_t n, size_t size);
@@ -119,6 +164,21 @@ int klp_map_parse(struct klp_map *map, const char *buf, size_t len,
 int klp_map_write(const struct klp_map *map, const char *path);
 size_t klp_map_lookup(const struct klp_map *map, const char *name,
 		      const char *objname, struct klp_cand **out);
+
+
+/**
+ * klp_cand_sympos() - the sympos the livepatch core is given for a definition
+ * @c: a definition from klp_map_lookup()
+ *
+ * The one position algorithm of klp-convert and klp-diff: 0 when it is the
+ * only definition of its name in its object, init ones included (the
+ * object's kallsyms may hold them), else its position among the core
+ * definitions, which must equal its position among all of them.
+ *
+ * Return: the position, or -1 for an init definition or one whose
+ * position differs while a module's init runs and afterwards.
+ */
+long klp_cand_sympos(const struct klp_cand *c);
 
 /* elfsyms.c */
 int klp_obj_from_elf(struct klp_map *map, const char *path);

@@ -253,6 +253,13 @@ size_t klp_map_lookup(const struct klp_map *map, const char *name,
 	return n;
 }
 
+long klp_cand_sympos(const struct klp_cand *c)
+{
+	if (!c->pos || c->fullpos != c->pos)
+		return -1;
+	return c->fullcount == 1 ? 0 : (long)c->pos;
+}
+
 /* Split @line into at most @max whitespace-separated words. */
 static int split_words(char *line, char **w, int max)
 {

@@ -121,6 +121,11 @@ static __attribute__((noinline)) int new_helper(int v)
 }
 #endif
 
+#ifdef V_MODEXP
+/* exported by another module (a fix of a module that uses it) */
+int mod_exported(int v);
+#endif
+
 int compute(int v)
 {
 	WARN_ON_X(v < 0);
@@ -128,6 +133,8 @@ int compute(int v)
 	return ext_call(v) * 3 + table[v & 3];
 #elif defined(V_NEW)
 	return ext_call(v) * 2 + table[v & 3] + new_helper(v);
+#elif defined(V_MODEXP)
+	return ext_call(v) * 2 + table[v & 3] + mod_exported(v);
 #else
 	return ext_call(v) * 2 + table[v & 3];
 #endif
