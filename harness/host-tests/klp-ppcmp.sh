@@ -2,7 +2,8 @@
 # Host test of tools/klp-build's klp-ppcmp, which lets klp-build skip an
 # object that a header change cannot alter.  Each case preprocesses a small
 # unit against an original and a changed header and checks the verdict
-# (0: cannot differ, 1: may differ); whenever the verdict is 0, both units
+# (0: cannot differ, 1: may differ), also from the summary of the original
+# (klp-ppcmp -s, what klp-build caches); whenever the verdict is 0, both units
 # are compiled with aarch64-linux-gnu-gcc -O2 and their code and data must
 # be identical, so a wrong "cannot differ" fails here.
 # Exit 0 pass, 1 fail, 4 skip.
@@ -39,6 +40,15 @@ case_() {
 	rc=$?
 	if [ "$rc" != "$want" ]; then
 		echo "FAIL $name: klp-ppcmp exit $rc, want $want: $(cat "$name/err")"
+		fails=$((fails + 1))
+		return
+	fi
+	"$w/klp-ppcmp" -s "$name/a.i" "$name/a.sum" &&
+		"$w/klp-ppcmp" -s "$name/b.i" "$name/b.sum" ||
+		{ echo "FAIL $name: no summary written"; fails=$((fails + 1)); return; }
+	"$w/klp-ppcmp" "$name/a.sum" "$name/b.i" 2> /dev/null
+	if [ "$?" != "$rc" ]; then
+		echo "FAIL $name: a summary of the original gives another verdict"
 		fails=$((fails + 1))
 		return
 	fi

@@ -3,7 +3,7 @@
  * klp-ppcmp: tell whether a header change can alter an object's code, from
  * the object's preprocessed source before and after the change.
  *
- *   klp-ppcmp [-v] ORIG.i PATCHED.i
+ *   klp-ppcmp [-v] ORIG PATCHED
  *
  * Both files are cut into top-level items (a declaration ends at a ';'
  * outside braces and parentheses, a definition at the '}' closing its
@@ -12,12 +12,19 @@
  * cannot differ when the items pair one to one and every pair that differs
  * is a static inline function that no code of the unit names (directly
  * or through other such functions): GCC emits no code for an unreferenced
- * static inline function.  Any other
- * difference (a type, a declaration, a referenced function, an item added
- * or removed) means the object must be compiled and compared.
+ * static inline function.  Any other difference (a type, a declaration, a
+ * referenced function, an item added or removed) means the object must be
+ * compiled and compared.  When the numbers of items differ, the items
+ * between the common first and last ones are the changed ones.
  *
- * Exit status: 0 the code cannot differ, 1 it may differ, 2 error.  With
- * -v, the first reason for 1 goes to standard error.
+ *   klp-ppcmp -s FILE.i SUMMARY
+ *
+ * writes what the comparison needs of FILE.i (a hash and a flag per item),
+ * a few hundred kilobytes where the source has megabytes; either argument
+ * of the comparison may be such a summary.
+ *
+ * Exit status: 0 the code cannot differ (-s: written), 1 it may differ,
+ * 2 error.  With -v, the first reason for 1 goes to standard error.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -208,23 +215,6 @@ static void split_items(struct unit *u)
 	add_item(u, first, u->nr_toks);
 }
 
-static bool items_equal(const struct unit *a, const struct item *x,
-			const struct unit *b, const struct item *y)
-{
-	size_t i;
-
-	if (x->nr != y->nr)
-		return false;
-	for (i = 0; i < x->nr; i++) {
-		const struct tok *s = &a->toks[x->first + i];
-		const struct tok *t = &b->toks[y->first + i];
-
-		if (s->len != t->len || memcmp(s->s, t->s, s->len))
-			return false;
-	}
-	return true;
-}
-
 /* Index of the ')' closing the '(' at @i, or @end. */
 static size_t skip_parens(const struct tok *t, size_t i, size_t end)
 {
@@ -366,26 +356,137 @@ static void mark_live(struct unit *u)
 	free(hash);
 }
 
-static void why(const char *fmt, const char *path, const struct tok *t)
+
+/* What the comparison needs of a unit, one entry per top-level item. */
+struct sitem {
+	unsigned long long hash;	/* of its tokens */
+	bool unused;			/* a static inline no code names */
+	char name[64];			/* its name, or its first token */
+};
+
+struct summary {
+	const char *path;
+	struct sitem *it;
+	size_t nr;
+};
+
+#define SUMMARY_MAGIC "klp-ppcmp summary 1"
+
+static void summarize(const struct unit *u, struct summary *sum)
 {
-	if (verbose)
-		fprintf(stderr, fmt, path, (int)t->len, t->s);
+	size_t i, j;
+
+	sum->path = u->path;
+	sum->nr = u->nr_items;
+	sum->it = calloc(u->nr_items + 1, sizeof(*sum->it));
+	if (!sum->it) {
+		fprintf(stderr, "klp-ppcmp: out of memory\n");
+		exit(FAILED);
+	}
+	for (i = 0; i < u->nr_items; i++) {
+		const struct item *it = &u->items[i];
+		const struct tok *n = u->name[i] ? u->name[i] :
+				      &u->toks[it->first];
+		unsigned long long h = 14695981039346656037ULL;
+
+		for (j = it->first; j < it->first + it->nr; j++) {
+			const struct tok *t = &u->toks[j];
+			size_t k;
+
+			for (k = 0; k < t->len; k++)
+				h = (h ^ (unsigned char)t->s[k]) * 1099511628211ULL;
+			h = (h ^ ' ') * 1099511628211ULL;
+		}
+		sum->it[i].hash = h;
+		sum->it[i].unused = u->name[i] && !u->live[i];
+		snprintf(sum->it[i].name, sizeof(sum->it[i].name), "%.*s",
+			 (int)(n->len < 63 ? n->len : 63), n->s);
+	}
 }
 
-/* Whether item @i of @u is a static inline function no code names. */
-static bool unused_inline(const struct unit *u, size_t i)
+static int write_summary(const struct summary *sum, const char *path)
 {
-	if (!u->name[i]) {
-		why("klp-ppcmp: %s: a changed item is not a static inline function: %.*s\n",
-		    u->path, &u->toks[u->items[i].first]);
-		return false;
+	FILE *f = fopen(path, "w");
+	size_t i;
+
+	if (!f) {
+		fprintf(stderr, "klp-ppcmp: %s: %s\n", path, strerror(errno));
+		return -1;
 	}
-	if (u->live[i]) {
-		why("klp-ppcmp: %s: changed static inline %.*s is used\n",
-		    u->path, u->name[i]);
-		return false;
+	fprintf(f, "%s\n", SUMMARY_MAGIC);
+	for (i = 0; i < sum->nr; i++)
+		fprintf(f, "%016llx %c %s\n", sum->it[i].hash,
+			sum->it[i].unused ? 'u' : '-', sum->it[i].name);
+	if (fclose(f)) {
+		fprintf(stderr, "klp-ppcmp: %s: write error\n", path);
+		return -1;
 	}
-	return true;
+	return 0;
+}
+
+static int read_summary(const char *text, struct summary *sum)
+{
+	const char *p = text + strlen(SUMMARY_MAGIC) + 1;
+	size_t max = 0;
+
+	while (*p) {
+		struct sitem *e;
+		char flag;
+		int used;
+
+		if (sum->nr == max)
+			sum->it = grow(sum->it, &max, sizeof(*sum->it));
+		e = &sum->it[sum->nr];
+		if (sscanf(p, "%16llx %c %63s%n", &e->hash, &flag, e->name,
+			   &used) != 3) {
+			fprintf(stderr, "klp-ppcmp: %s: bad summary line %zu\n",
+				sum->path, sum->nr + 2);
+			return -1;
+		}
+		e->unused = flag == 'u';
+		sum->nr++;
+		p = strchr(p, '\n');
+		if (!p)
+			break;
+		p++;
+	}
+	return 0;
+}
+
+/* Load a preprocessed source or a summary written by -s. */
+static int load(struct summary *sum, const char *path)
+{
+	struct unit u = { 0 };
+	int ret = 0;
+
+	sum->path = path;
+	u.path = path;
+	u.text = slurp(path);
+	if (!u.text)
+		return -1;
+	if (!strncmp(u.text, SUMMARY_MAGIC "\n", strlen(SUMMARY_MAGIC) + 1)) {
+		ret = read_summary(u.text, sum);
+	} else {
+		tokenize(&u);
+		split_items(&u);
+		mark_live(&u);
+		summarize(&u, sum);
+	}
+	free(u.text);
+	free(u.toks);
+	free(u.items);
+	free(u.name);
+	free(u.live);
+	return ret;
+}
+
+/* Whether item @i of @sum is a static inline function no code names. */
+static bool unused_inline(const struct summary *sum, size_t i)
+{
+	if (!sum->it[i].unused && verbose)
+		fprintf(stderr, "klp-ppcmp: %s: changed item '%s' is not an unused static inline function\n",
+			sum->path, sum->it[i].name);
+	return sum->it[i].unused;
 }
 
 /*
@@ -393,72 +494,64 @@ static bool unused_inline(const struct unit *u, size_t i)
  * changed run is what lies between their common first and last items.
  * Either way, every item that differs must be an unused static inline.
  */
-static int compare(const struct unit *a, const struct unit *b)
+static int compare(const struct summary *a, const struct summary *b)
 {
 	size_t i, pre = 0, post = 0;
 
-	if (a->nr_items == b->nr_items) {
-		for (i = 0; i < a->nr_items; i++) {
-			if (items_equal(a, &a->items[i], b, &b->items[i]))
+	if (a->nr == b->nr) {
+		for (i = 0; i < a->nr; i++) {
+			if (a->it[i].hash == b->it[i].hash)
 				continue;
 			if (!unused_inline(a, i) || !unused_inline(b, i))
 				return DIFFERS;
 		}
 		return SAME;
 	}
-	while (pre < a->nr_items && pre < b->nr_items &&
-	       items_equal(a, &a->items[pre], b, &b->items[pre]))
+	while (pre < a->nr && pre < b->nr && a->it[pre].hash == b->it[pre].hash)
 		pre++;
-	while (post < a->nr_items - pre && post < b->nr_items - pre &&
-	       items_equal(a, &a->items[a->nr_items - 1 - post],
-			   b, &b->items[b->nr_items - 1 - post]))
+	while (post < a->nr - pre && post < b->nr - pre &&
+	       a->it[a->nr - 1 - post].hash == b->it[b->nr - 1 - post].hash)
 		post++;
-	for (i = pre; i < a->nr_items - post; i++)
+	for (i = pre; i < a->nr - post; i++)
 		if (!unused_inline(a, i))
 			return DIFFERS;
-	for (i = pre; i < b->nr_items - post; i++)
+	for (i = pre; i < b->nr - post; i++)
 		if (!unused_inline(b, i))
 			return DIFFERS;
 	return SAME;
 }
 
-static int load(struct unit *u, const char *path)
+static void usage(void)
 {
-	u->path = path;
-	u->text = slurp(path);
-	if (!u->text)
-		return -1;
-	tokenize(u);
-	split_items(u);
-	mark_live(u);
-	return 0;
+	fprintf(stderr,
+		"usage: klp-ppcmp [-v] ORIG PATCHED   (each a .i or a summary)\n"
+		"       klp-ppcmp -s FILE.i SUMMARY\n");
+	exit(FAILED);
 }
 
 int main(int argc, char **argv)
 {
-	struct unit a = { 0 }, b = { 0 };
-	int i = 1, ret;
+	struct summary a = { 0 }, b = { 0 };
+	int ret;
 
+	if (argc == 4 && !strcmp(argv[1], "-s")) {
+		if (load(&a, argv[2]))
+			return FAILED;
+		ret = write_summary(&a, argv[3]) ? FAILED : SAME;
+		free(a.it);
+		return ret;
+	}
 	if (argc > 1 && !strcmp(argv[1], "-v")) {
 		verbose = true;
-		i++;
+		argv++;
+		argc--;
 	}
-	if (argc - i != 2) {
-		fprintf(stderr, "usage: klp-ppcmp [-v] ORIG.i PATCHED.i\n");
-		return FAILED;
-	}
-	if (load(&a, argv[i]) || load(&b, argv[i + 1]))
+	if (argc != 3)
+		usage();
+	if (load(&a, argv[1]) || load(&b, argv[2]))
 		return FAILED;
 	ret = compare(&a, &b);
-	free(a.text);
-	free(a.toks);
-	free(a.items);
-	free(a.name);
-	free(a.live);
-	free(b.text);
-	free(b.toks);
-	free(b.items);
-	free(b.name);
-	free(b.live);
+	free(a.it);
+	free(b.it);
 	return ret;
 }
