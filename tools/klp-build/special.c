@@ -209,7 +209,8 @@ static bool entry_equal(const struct fentry *a, const struct fentry *b)
 			continue;
 		kelf_resolve(&ra[i], &ta);
 		kelf_resolve(&rb[i], &tb);
-		if (alt && ra[i].off - a->start == 4) {
+		/* replacement code, unless the entry names a callback */
+		if (alt && ra[i].off - a->start == 4 && !ta.sym && !tb.sym) {
 			if (!alt_equal(a, &ta, b, &tb))
 				return false;
 		} else if (!kd_target_equal(&ta, &tb)) {

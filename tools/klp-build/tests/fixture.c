@@ -374,3 +374,27 @@ int init_user2(int v)
 	return v + 2;
 #endif
 }
+
+/*
+ * A capability test as arm64's alternative_has_cap_likely() expands it:
+ * its .altinstructions entry names a callback (alt_len 0), not replacement
+ * code.  Unchanged in every case: never a changed function.
+ */
+void ext_alt_cb(void);
+
+int cap_check(int v)
+{
+	asm goto("661: b %l[l_no]\n"
+		 "662:\n"
+		 ".pushsection .altinstructions, \"a\"\n"
+		 ".word 661b - .\n"
+		 ".word ext_alt_cb - .\n"
+		 ".hword 0x8000 | 5\n"
+		 ".byte 662b - 661b\n"
+		 ".byte 0\n"
+		 ".popsection\n"
+		 : : : : l_no);
+	return v + 1;
+l_no:
+	return v;
+}
