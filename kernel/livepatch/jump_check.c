@@ -15,9 +15,9 @@
  * - a task's context switch count (nvcsw + nivcsw) grows every time the
  *   scheduler switches it out, before its on_cpu flag is cleared with
  *   release semantics;
- * - the pre-check reads the count, sees the task off its CPU, walks the
- *   stack, then sees it off its CPU again (acquire) with the same count:
- *   the task executed nothing during the walk, so the walk is exact;
+ * - the pre-check holds each task off its CPU while it walks the stack
+ *   and reads the count (task_call_func(), as upstream's transition
+ *   does): the walk is exact, and a task waking up meanwhile waits;
  * - inside stop_machine every task that ran since then was switched out at
  *   least once (by blocking, by preemption, or by the stopper), so an
  *   unchanged count proves the stack is still the one that was walked;
@@ -42,6 +42,7 @@
 #include <linux/sched/task_stack.h>
 #include <linux/sort.h>
 #include <linux/string.h>
+#include <linux/wait.h>
 
 #include "jump.h"
 
@@ -217,77 +218,82 @@ bool klp_jump_seen_unchanged(const struct klp_jump_seen *seen,
 	       seen->switches == klp_jump_switches(task);
 }
 
-static bool klp_jump_on_cpu(struct task_struct *task)
+/*
+ * Called through task_call_func(): @task holds its pi_lock, and its
+ * runqueue's lock when it is queued, so it cannot be woken nor switched
+ * in during the walk.  A racing wakeup waits for the walk: no walk ever
+ * reads a stack, or a tracer's return stack, that its task is changing,
+ * so the unwinder never meets the inconsistent state it warns about.
+ */
+static int klp_jump_precheck_locked(struct task_struct *task, void *data)
 {
-#ifdef CONFIG_SMP
-	/* Pairs with the release of on_cpu in finish_task(). */
-	return smp_load_acquire(&task->on_cpu);
-#else
-	return task == current;
-#endif
-}
+	struct klp_jump_check *check = data;
 
-static void klp_jump_precheck_task(struct klp_jump_check *check,
-				   struct task_struct *task,
-				   unsigned int max_seen)
-{
-	unsigned long switches;
-
-	if (check->nr_seen >= max_seen) {
-		check->seen_all = false;
-		return;
-	}
-
-	/*
-	 * The pattern of a seqcount read section, with the context switch
-	 * count as the sequence: the scheduler increments it before it
-	 * releases on_cpu when the task leaves its CPU.  The first read of
-	 * the count must not be satisfied after the stack is read, nor the
-	 * stack read after the second read of on_cpu and the count: else a
-	 * stale walk could pass between two reads that agree.  The acquire
-	 * of on_cpu orders only the loads that follow it, hence the read
-	 * barriers.
-	 */
-	switches = klp_jump_switches(task);
-	/* The count before the stack, as in read_seqcount_begin(). */
-	smp_rmb();
-	if (klp_jump_on_cpu(task))
-		return;
-	/*
-	 * A busy or unreliable result stays recorded even if the task ran
-	 * meanwhile: at worst the attempt is retried a little later.
-	 */
-	klp_jump_walk(check, task);
-	/* The stack before the count, as in read_seqcount_retry(). */
-	smp_rmb();
-	if (klp_jump_on_cpu(task) || klp_jump_switches(task) != switches)
-		return;
+	/* Running: logged when it is switched out, and looked at then. */
+	if (task_curr(task))
+		return -EBUSY;
 
 	/*
 	 * Busy or clean, the walk holds for as long as the task does not
 	 * run: inside stop_machine it is not walked again, a clean task
-	 * stays clean and a busy one is counted already.
+	 * stays clean and a busy one is counted already.  The count read
+	 * here is exact: the scheduler changes it only with the task's
+	 * runqueue locked, on its way off the CPU.
 	 */
-	klp_jump_seen_record(&check->seen[check->nr_seen++], task, switches);
+	klp_jump_walk(check, task);
+	klp_jump_seen_record(&check->seen[check->nr_seen++], task,
+			     klp_jump_switches(task));
+	return 0;
 }
+
+/*
+ * Leave the RCU read-side section between two batches of the pre-check
+ * and let the CPU reschedule.  The walk may go on from @g and @t only
+ * when both are still on the task list; an unlinked task's list pointers
+ * lead nowhere once a grace period passed.
+ */
+static bool klp_jump_precheck_break(struct task_struct *g,
+				    struct task_struct *t)
+{
+	bool alive;
+
+	get_task_struct(g);
+	get_task_struct(t);
+	rcu_read_unlock();
+	cond_resched();
+	rcu_read_lock();
+	alive = pid_alive(g) && pid_alive(t);
+	put_task_struct(t);
+	put_task_struct(g);
+	return alive;
+}
+
+/* Tasks walked by the pre-check between two resched points. */
+#define KLP_JUMP_PRECHECK_BATCH	64
 
 /**
  * klp_jump_precheck_tasks() - check sleeping tasks before stop_machine
  * @check:	ranges to check; busy tasks and clean ones are recorded here
  *
- * Walks the stack of every task that is off its CPU.  A busy one is
- * recorded as in klp_jump_check_tasks() and means the switch cannot
- * happen now.  Each task whose walk is exact is remembered with its
- * context switch count, so that klp_jump_check_tasks() does not walk it
- * again if it has not run since: a clean one is still clean, a busy one
- * is counted already.  Without memory for that list, every task is walked
- * later.  The pids of the busy tasks are recorded too, room permitting:
- * each task at most twice, here and inside stop_machine.
+ * Walks the stack of every task that is off its CPU, holding it off its
+ * CPU during the walk (task_call_func()).  A busy one is recorded as in
+ * klp_jump_check_tasks() and means the switch cannot happen now.  Each
+ * task walked is remembered with its context switch count, so that
+ * klp_jump_check_tasks() does not walk it again if it has not run since:
+ * a clean one is still clean, a busy one is counted already.  The pids
+ * of the busy tasks are recorded too, room permitting: each task at most
+ * twice, here and inside stop_machine.
+ *
+ * The walk leaves RCU and may reschedule every KLP_JUMP_PRECHECK_BATCH
+ * tasks.  When it cannot go on from where it stopped (the task there
+ * exited), or has no memory for its list, @check->seen_all stays false:
+ * then every task is walked again inside stop_machine.
  */
 void klp_jump_precheck_tasks(struct klp_jump_check *check)
 {
 	unsigned int max_seen = READ_ONCE(nr_threads) + 64;
 	struct task_struct *g, *t;
+	unsigned int n = 0;
 
 	check->nr_seen = 0;
 	check->seen_all = false;
@@ -300,11 +306,18 @@ void klp_jump_precheck_tasks(struct klp_jump_check *check)
 				     GFP_KERNEL);
 	if (!check->seen)
 		return;
-	check->seen_all = true;
 
 	rcu_read_lock();
-	for_each_process_thread(g, t)
-		klp_jump_precheck_task(check, t, max_seen);
+	for_each_process_thread(g, t) {
+		if (check->nr_seen >= max_seen)
+			goto out;
+		task_call_func(t, klp_jump_precheck_locked, check);
+		if (++n % KLP_JUMP_PRECHECK_BATCH == 0 &&
+		    !klp_jump_precheck_break(g, t))
+			goto out;
+	}
+	check->seen_all = true;
+out:
 	rcu_read_unlock();
 
 	sort(check->seen, check->nr_seen, sizeof(*check->seen),

@@ -10,7 +10,9 @@
  * -EINVAL	the address is not a function that lives on: outside kernel
  *		and module text (data, rodata), inside init text (vmlinux's
  *		or a module's, freed after init), or, in a module, a symbol
- *		that is not an ELF function (a label inside one);
+ *		that is not an ELF function (a label inside one); or a known
+ *		handler of NMI context (klp_jump_nmi_code): pseudo-NMIs and
+ *		SDEI events are not held off by stop_machine;
  * -EOPNOTSUPP	code that must never run a redirected entry: entry,
  *		irqentry, noinstr (with cpuidle) and __kprobes text (vmlinux's
  *		or a module's), the
@@ -61,6 +63,31 @@ static const char * const klp_jump_switch_code[] = {
 	"__text_poke", "text_poke_memcpy", "text_poke_memset",
 };
 
+/*
+ * Functions that run in NMI context on arm64: pseudo-NMIs (GICv3 priority
+ * masking) and SDEI events interrupt a CPU even while stop_machine holds
+ * it with interrupts disabled, so such a function may be executing while
+ * its slot is written, on a CPU whose stack no check can see.  What the
+ * entry code calls is mostly noinstr or __kprobes, refused as such; these
+ * are the handlers after it, up to where the NMI fans out to callbacks.
+ * Their callees cannot all be known: documented in wo-ftrace.rst.
+ */
+static const char * const klp_jump_nmi_code[] = {
+	/* pseudo-NMI: GICv3 and the generic NMI flow handlers */
+	"gic_handle_irq", "__gic_handle_nmi", "generic_handle_domain_nmi",
+	"handle_fasteoi_nmi", "handle_percpu_devid_fasteoi_nmi",
+	/* IPIs that are NMIs: CPU stop, crash stop, backtrace, kgdb */
+	"ipi_handler", "do_handle_IPI", "local_cpu_stop",
+	"ipi_cpu_crash_stop", "nmi_cpu_backtrace", "kgdb_nmicallback",
+	/* the PMU interrupt, an NMI with pseudo-NMIs */
+	"armpmu_dispatch_irq", "armv8pmu_handle_irq",
+	/* SDEI events and the RAS notifications that use them or SEA */
+	"sdei_event_handler", "do_sdei_event", "__sdei_handler",
+	"ghes_sdei_normal_callback", "ghes_sdei_critical_callback",
+	"__ghes_sdei_callback", "ghes_in_nmi_queue_one_entry",
+	"ghes_in_nmi_spool_from_list", "ghes_notify_sea", "apei_claim_sea",
+};
+
 static bool klp_jump_in(unsigned long addr, const char *start, const char *end)
 {
 	return addr >= (unsigned long)start && addr < (unsigned long)end;
@@ -95,6 +122,16 @@ static bool klp_jump_is_switch_code(const char *name)
 		return true;
 	for (i = 0; i < ARRAY_SIZE(klp_jump_switch_code); i++)
 		if (!strcmp(name, klp_jump_switch_code[i]))
+			return true;
+	return false;
+}
+
+static bool klp_jump_is_nmi_code(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(klp_jump_nmi_code); i++)
+		if (!strcmp(name, klp_jump_nmi_code[i]))
 			return true;
 	return false;
 }
@@ -181,6 +218,10 @@ int klp_jump_classify(unsigned long addr, const char **why)
 	if (klp_jump_is_switch_code(name)) {
 		*why = "is run by the live patching switch itself";
 		return -EOPNOTSUPP;
+	}
+	if (klp_jump_is_nmi_code(name)) {
+		*why = "runs in NMI context, which stop_machine does not stop";
+		return -EINVAL;
 	}
 	return 0;
 }
