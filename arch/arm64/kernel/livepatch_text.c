@@ -15,6 +15,7 @@
  */
 
 #include <linux/bsearch.h>
+#include <linux/error-injection.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -158,6 +159,15 @@ static __always_inline void klp_dcache_clean_line(unsigned long addr)
 		     : : "r" (addr) : "memory");
 }
 
+static int klp_arch_store_site(const struct klp_arch_site *site, u32 insn)
+{
+	if (!site->alias)
+		return aarch64_insn_patch_text_nosync(site->slot, insn);
+	WRITE_ONCE(*(__le32 *)site->alias, cpu_to_le32(insn));
+	klp_dcache_clean_line((unsigned long)site->slot);
+	return 0;
+}
+
 /**
  * klp_arch_write_site() - write the slot of a site
  * @site:	the site
@@ -167,17 +177,31 @@ static __always_inline void klp_dcache_clean_line(unsigned long addr)
  * is followed only by a clean of its line to the point of unification,
  * without a barrier; the writer must call klp_arch_write_sync() once after
  * the batch.  Without an alias, the slot is written through text-poke,
- * which cleans and invalidates by itself.
+ * which cleans and invalidates by itself.  A fault can be injected here
+ * (fail_function), to test that a batch is written whole or not at all.
  *
  * Return: 0 or the error of the text-poke write.
  */
 int klp_arch_write_site(const struct klp_arch_site *site, u32 insn)
 {
-	if (!site->alias)
-		return aarch64_insn_patch_text_nosync(site->slot, insn);
-	WRITE_ONCE(*(__le32 *)site->alias, cpu_to_le32(insn));
-	klp_dcache_clean_line((unsigned long)site->slot);
-	return 0;
+	return klp_arch_store_site(site, insn);
+}
+ALLOW_ERROR_INJECTION(klp_arch_write_site, ERRNO);
+
+/**
+ * klp_arch_undo_site() - put back a slot that this batch wrote
+ * @site:	the site, written by klp_arch_write_site() in this batch
+ * @insn:	the encoding its slot had before
+ *
+ * Called inside stop_machine, when a later write of the batch failed, so
+ * that the batch leaves every slot as it was.  The same write succeeded a
+ * moment ago.
+ *
+ * Return: 0 or the error of the text-poke write.
+ */
+int klp_arch_undo_site(const struct klp_arch_site *site, u32 insn)
+{
+	return klp_arch_store_site(site, insn);
 }
 
 /**

@@ -87,6 +87,7 @@ void klp_arch_writer_map(struct klp_arch_writer *w, struct klp_arch_site **sites
 void klp_arch_writer_unmap(struct klp_arch_writer *w,
 			   struct klp_arch_site **sites, unsigned int nr);
 int klp_arch_write_site(const struct klp_arch_site *site, u32 insn);
+int klp_arch_undo_site(const struct klp_arch_site *site, u32 insn);
 void klp_arch_write_sync(const struct klp_arch_writer *w);
 void klp_arch_sync_core(void);
 
