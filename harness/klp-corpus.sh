@@ -11,7 +11,8 @@
 #     time limit (KLP_CORPUS_TIMEOUT, default 900 s).  A stable update cut
 #     per file can split one commit: a .c whose patch alone does not
 #     compile is tried again with the changes of the headers it reads that
-#     add a name its compiler errors quote (result "with its headers")
+#     share its name or add a name its compiler errors quote (result "with
+#     its headers")
 #  5. boot the FROM kernel once and, for every module built, load it, wait
 #     for the switch, run a workload, disable and unload it; any kernel
 #     warning fails the module (KLP_CORPUS_BOOT=0 skips this step)
@@ -129,7 +130,8 @@ reason() {
     esac
 }
 
-# headers_for FILE.c LOG: the changed headers its object reads whose
+# headers_for FILE.c LOG: the changed headers its object reads that share
+# its name (lib/fault-inject.c, include/linux/fault-inject.h) or whose
 # change adds a name the compiler errors of LOG quote, one per line
 headers_for() {
     local cmd h names
@@ -142,8 +144,11 @@ headers_for() {
         sed -e "s#^$KLP_SRC/##" -e "s#^$(realpath --relative-to="$KLP_KBUILD" "$KLP_SRC")/##" |
         sort -u | grep -xF -f "$DIR/headers" |
     while IFS= read -r h; do
-        grep -E '^\+' "$DIR/patches/$(printf '%s' "$h" | tr -c 'A-Za-z0-9' '_').patch" |
-            grep -qwF -f <(printf '%s\n' "$names") && printf '%s\n' "$h"
+        if [ "$(basename "$h" .h)" = "$(basename "$1" .c)" ] ||
+           grep -E '^\+' "$DIR/patches/$(printf '%s' "$h" | tr -c 'A-Za-z0-9' '_').patch" |
+           grep -qwF -f <(printf '%s\n' "$names"); then
+            printf '%s\n' "$h"
+        fi
     done
 }
 
