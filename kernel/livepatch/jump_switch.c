@@ -7,6 +7,8 @@
  * CPUs are stopped.
  */
 
+#define pr_fmt(fmt) "klp-jump: " fmt
+
 #include <linux/atomic.h>
 #include <linux/cpumask.h>
 #include <linux/mm.h>
@@ -19,6 +21,7 @@ struct klp_jump_commit_ctx {
 	struct list_head *sites;
 	struct klp_jump_check *check;
 	struct klp_arch_writer writer;
+	struct klp_jump_site *failed;
 	atomic_t cpus;
 	int done;
 	int ret;
@@ -26,6 +29,40 @@ struct klp_jump_commit_ctx {
 
 /* The CPUs the writer knew to be in the callback when it began to write. */
 static unsigned int klp_jump_arrived;
+
+/*
+ * Write the next instruction of every site, or of none: when a write
+ * fails, the slots written before it are put back and @failed_site is
+ * set.  Each site's cur is what its slot holds afterwards.
+ */
+static int klp_jump_write_sites(struct list_head *sites,
+				struct klp_jump_site **failed_site)
+{
+	struct klp_jump_site *site, *failed;
+	int ret = 0;
+
+	list_for_each_entry(site, sites, batch) {
+		if (site->next == site->cur)
+			continue;
+		ret = klp_arch_write_site(&site->arch, site->next);
+		if (ret)
+			break;
+	}
+	failed = site;
+	list_for_each_entry(site, sites, batch) {
+		if (site == failed)
+			break;
+		if (site->next == site->cur)
+			continue;
+		if (!ret)
+			site->cur = site->next;
+		else if (WARN_ON_ONCE(klp_arch_undo_site(&site->arch, site->cur)))
+			site->cur = site->next;
+	}
+	if (ret)
+		*failed_site = failed;
+	return ret;
+}
 
 /*
  * Runs on every online CPU.  multi_cpu_stop() moves the CPUs into this
@@ -63,15 +100,8 @@ static int klp_jump_commit_cpu(void *data)
 	}
 
 	t = klp_jump_stats_start();
-	list_for_each_entry(site, ctx->sites, batch) {
-		if (ret)
-			break;
-		if (site->next == site->cur)
-			continue;
-		ret = klp_arch_write_site(&site->arch, site->next);
-		if (!ret)
-			site->cur = site->next;
-	}
+	if (!ret)
+		ret = klp_jump_write_sites(ctx->sites, &ctx->failed);
 	klp_arch_write_sync(&ctx->writer);
 	klp_jump_stats_end(KLP_JUMP_STAT_WRITE, t);
 
@@ -87,7 +117,8 @@ static int klp_jump_commit_cpu(void *data)
  * @sites:	sites linked by their batch member; each slot gets @next
  * @check:	the stack check to pass first, or NULL to skip it
  *
- * Either every slot is written or, when the check finds a busy task, none.
+ * Either every slot is written or, when the check finds a busy task or a
+ * write fails, none.
  * The writable alias of the slots is mapped before the CPUs are stopped and
  * unmapped after; without memory for it, the slots are written one by one
  * through text-poke instead.
@@ -121,6 +152,9 @@ int klp_jump_commit(struct list_head *sites, struct klp_jump_check *check)
 
 	klp_arch_writer_unmap(&ctx.writer, arch, nr);
 	kvfree(arch);
+	if (ctx.failed)
+		pr_warn_ratelimited("writing the entry of %pS failed (%d), no entry changed\n",
+				    (void *)ctx.failed->addr, ctx.ret);
 	return ctx.ret;
 }
 
