@@ -8,10 +8,10 @@
 #     quarter of all tasks inside stop_machine (debugfs klp_jump/
 #     last_looked), and the pre-check found at least 300 clean (last_seen).
 # (b) A kthread started after the pre-check, which sleeps in klpj_sleeper
-#     before stop_machine, holds the switch: debugfs klp_jump/test_gap_ms
-#     holds the switch between the two for 3 s, and the kthread is started
-#     0.5 s into that gap.  The transition stays pending and dmesg names
-#     the kthread.
+#     before stop_machine, holds the switch: the test module klpj_gap
+#     holds the switch between the two for 3 s (a hook of the backend), and
+#     the kthread is started 0.5 s into that gap.  The transition stays
+#     pending and dmesg names the kthread.
 # (c) The same with a process that existed during the pre-check, blocked in
 #     read() on a FIFO, released into klpj_sleeper (echo 2 > sleep) during
 #     the gap.
@@ -28,9 +28,11 @@ NAME=wo-ftrace-gap
 
 [ -n "$MODS" ] || skip "klpj_*.ko not found (set KLPJ_MOD_DIR)"
 KJ=$DBGFS/klp_jump
-[ -w "$KJ/test_gap_ms" ] || skip "no $KJ/test_gap_ms"
+[ -d "$KJ" ] || skip "no $KJ"
+[ -f "$MODS/klpj_gap.ko" ] || skip "klpj_gap.ko not found"
 
 P=klpj_patch1
+GAP=/sys/module/klpj_gap/parameters/gap_ms
 GAP_MS=3000
 SLEEPERS=
 FIFO=/tmp/$NAME.$$
@@ -38,7 +40,8 @@ FIFO=/tmp/$NAME.$$
 gap_cleanup() {
 	local rc=$?
 
-	echo 0 > "$KJ/test_gap_ms"
+	[ -w "$GAP" ] && echo 0 > "$GAP"
+	rmmod klpj_gap 2>/dev/null
 	# shellcheck disable=SC2086 # a list of pids
 	[ -n "$SLEEPERS" ] && kill $SLEEPERS 2>/dev/null
 	rm -f "$FIFO"
@@ -56,7 +59,7 @@ loaded_after() { local since=$1; shift; [ $(($(now_ms) - since)) -ge "$1" ]; }
 insmod_in_gap() {
 	local t0 pid rc
 
-	echo "$GAP_MS" > "$KJ/test_gap_ms"
+	echo "$GAP_MS" > "$GAP"
 	t0=$(now_ms)
 	insmod "$MODS/$P.ko" &
 	pid=$!
@@ -67,7 +70,7 @@ insmod_in_gap() {
 		[ $(($(now_ms) - t0)) -lt "$GAP_MS" ]
 	wait "$pid"
 	rc=$?
-	echo 0 > "$KJ/test_gap_ms"
+	echo 0 > "$GAP"
 	check "insmod $P returns 0" [ "$rc" = 0 ]
 	check "insmod took the whole gap ($(($(now_ms) - t0)) ms): the pre-check found nobody busy" \
 		loaded_after "$t0" "$GAP_MS"
@@ -88,6 +91,7 @@ finish() {
 }
 
 check "insmod klpj_target" insmod "$MODS/klpj_target.ko"
+check "insmod klpj_gap (gap 0 until set)" insmod "$MODS/klpj_gap.ko"
 
 echo "# (a) 300 extra sleepers"
 for _ in $(seq 300); do
