@@ -256,6 +256,11 @@ static bool klp_jump_slot_kept(struct klp_jump_site *site,
  * stop_machine looks only at those.  A function whose slot the switch
  * leaves as it is (a reversed transition) adds nothing to check.
  *
+ * Called with klp_mutex held, the functions of @patch on their sites.
+ * Afterwards each of their slots holds klp_jump_site_insn(site, @to_live)
+ * and klp_jump_patch_live is @to_live when 0 is returned; after -EBUSY or
+ * -ENOMEM no slot was written.
+ *
  * Return: 0 when switched, -EBUSY when some task is inside the code that
  * would become unreachable (reported if @report), -ENOMEM.
  */
