@@ -154,9 +154,9 @@ struct klp_jump_check {
 };
 
 /* jump_site.c */
-bool klp_jump_func_live(const struct klp_func *func);
-struct klp_jump_target *klp_jump_site_top(struct klp_jump_site *site);
-u32 klp_jump_site_insn(struct klp_jump_site *site);
+struct klp_jump_target *klp_jump_site_top(struct klp_jump_site *site,
+					  bool live);
+u32 klp_jump_site_insn(struct klp_jump_site *site, bool live);
 struct klp_jump_site *klp_jump_find_site(unsigned long addr);
 
 /* jump_refuse.c */
@@ -201,12 +201,13 @@ int klp_jump_commit(struct list_head *sites, struct klp_jump_check *check);
 unsigned int klp_jump_commit_arrived(void);
 int klp_jump_switch_patch(struct klp_patch *patch, bool to_live, bool force,
 			  bool report);
+void klp_jump_set_gap_hook(void (*hook)(void));
 
 /* jump_report.c */
 void klp_jump_report(const struct klp_jump_check *check);
 void klp_jump_report_switch(const struct klp_jump_check *check);
 
-/* jump_stats.c: timings for benchmarks, a test knob; nothing without debugfs */
+/* jump_stats.c: timings for benchmarks; nothing without debugfs */
 enum klp_jump_stat {
 	KLP_JUMP_STAT_PRECHECK,
 	KLP_JUMP_STAT_WINDOW,
@@ -219,12 +220,10 @@ enum klp_jump_stat {
 u64 klp_jump_stats_start(void);
 void klp_jump_stats_end(enum klp_jump_stat stat, u64 start);
 void klp_jump_stats_check(const struct klp_jump_check *check);
-void klp_jump_test_gap(void);
 #else
 static inline u64 klp_jump_stats_start(void) { return 0; }
 static inline void klp_jump_stats_end(enum klp_jump_stat stat, u64 start) { }
 static inline void klp_jump_stats_check(const struct klp_jump_check *check) { }
-static inline void klp_jump_test_gap(void) { }
 #endif
 
 /* jump_signal.c */

@@ -23,31 +23,25 @@
 static DEFINE_HASHTABLE(klp_jump_sites, 8);
 
 /**
- * klp_jump_func_live() - whether a stacked function is in effect
- * @func:	a function on some site's stack
- *
- * Functions of the patch in transition are in effect only once the
- * switch has happened (enabling) or until it happens (disabling).
- *
- * Return: true when @func should receive the calls if it is on top.
- */
-bool klp_jump_func_live(const struct klp_func *func)
-{
-	return !func->transition || klp_jump_patch_live;
-}
-
-/**
  * klp_jump_site_top() - the target that receives the calls of a site
  * @site:	the site
+ * @live:	whether the functions of the patch in transition count as in
+ *		effect
+ *
+ * Functions of the patch in transition are on their sites from the start
+ * of the transition to its end, but take the calls only from the switch
+ * on (enabling) or until it (disabling); @live says which side of the
+ * switch to look at.  Other functions are always in effect.
  *
  * Return: the newest target in effect, or NULL for the original code.
  */
-struct klp_jump_target *klp_jump_site_top(struct klp_jump_site *site)
+struct klp_jump_target *klp_jump_site_top(struct klp_jump_site *site,
+					  bool live)
 {
 	struct klp_jump_target *t;
 
 	list_for_each_entry(t, &site->targets, node)
-		if (klp_jump_func_live(t->func))
+		if (live || !t->func->transition)
 			return t;
 	return NULL;
 }
@@ -55,13 +49,14 @@ struct klp_jump_target *klp_jump_site_top(struct klp_jump_site *site)
 /**
  * klp_jump_site_insn() - the instruction the slot of a site should hold
  * @site:	the site
+ * @live:	as for klp_jump_site_top()
  *
  * Return: the branch to the top target, or the original instruction when
  * there is none or it is a nop.
  */
-u32 klp_jump_site_insn(struct klp_jump_site *site)
+u32 klp_jump_site_insn(struct klp_jump_site *site, bool live)
 {
-	struct klp_jump_target *t = klp_jump_site_top(site);
+	struct klp_jump_target *t = klp_jump_site_top(site, live);
 
 	return (t && !t->func->nop) ? t->br.insn : site->arch.orig;
 }
@@ -246,7 +241,7 @@ static void klp_jump_sync(struct list_head *batch)
 	LIST_HEAD(dirty);
 
 	list_for_each_entry_safe(site, tmp, batch, batch) {
-		site->next = klp_jump_site_insn(site);
+		site->next = klp_jump_site_insn(site, klp_jump_patch_live);
 		if (site->next != site->cur)
 			list_move_tail(&site->batch, &dirty);
 	}

@@ -19,12 +19,6 @@
  *   target_bytes	memory of one target (per new function on a site)
  *   veneer_bytes	text of one veneer (only for far targets)
  *
- * One file is writable, for tests:
- *
- *   test_gap_ms	hold each switch this long between the pre-check and
- *			stop_machine (0, the default: not at all), so that a
- *			test can run a task into the checked code meanwhile
- *
  * The "last" values are those of the most recent switch; the window is
  * also recorded for commits without a stack check (module load and
  * unload).  Times come from the monotonic clock, which is usable with the
@@ -32,7 +26,6 @@
  */
 
 #include <linux/debugfs.h>
-#include <linux/delay.h>
 #include <linux/init.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -48,7 +41,6 @@ static u64 klp_jump_commits;
 static u32 klp_jump_site_bytes;
 static u32 klp_jump_target_bytes;
 static u32 klp_jump_veneer_bytes = KLP_ARCH_VENEER_SIZE;
-static u32 klp_jump_gap_ms;
 
 /**
  * klp_jump_stats_start() - start timing one phase of a switch
@@ -84,19 +76,6 @@ void klp_jump_stats_check(const struct klp_jump_check *check)
 	WRITE_ONCE(klp_jump_last_ranges, check->nr_ranges);
 }
 
-/**
- * klp_jump_test_gap() - wait as long as test_gap_ms says
- *
- * Called between the pre-check and stop_machine.
- */
-void klp_jump_test_gap(void)
-{
-	u32 ms = READ_ONCE(klp_jump_gap_ms);
-
-	if (ms)
-		msleep(ms);
-}
-
 static int __init klp_jump_stats_init(void)
 {
 	static const char * const names[KLP_JUMP_NR_STATS] = {
@@ -123,7 +102,6 @@ static int __init klp_jump_stats_init(void)
 	debugfs_create_u32("site_bytes", 0444, dir, &klp_jump_site_bytes);
 	debugfs_create_u32("target_bytes", 0444, dir, &klp_jump_target_bytes);
 	debugfs_create_u32("veneer_bytes", 0444, dir, &klp_jump_veneer_bytes);
-	debugfs_create_u32("test_gap_ms", 0600, dir, &klp_jump_gap_ms);
 	return 0;
 }
 late_initcall(klp_jump_stats_init);

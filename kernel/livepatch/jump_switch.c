@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 #include <linux/stop_machine.h>
 
+#include "core.h"
 #include "jump.h"
 
 struct klp_jump_commit_ctx {
@@ -217,7 +218,8 @@ static void klp_jump_add_func_ranges(struct klp_jump_check *check,
 		klp_jump_add_range(check, site->addr, site->size, func,
 				   KLP_JUMP_CODE_OLD, NULL);
 	if (to_live) {
-		klp_jump_add_target_ranges(check, klp_jump_site_top(site), func);
+		klp_jump_add_target_ranges(check, klp_jump_site_top(site, false),
+					   func);
 		return;
 	}
 	list_for_each_entry(t, &site->targets, node)
@@ -231,9 +233,34 @@ static void klp_jump_add_func_ranges(struct klp_jump_check *check,
  * which wrote nothing.  Disabling a function stacked under another one
  * leaves the slot as it is too, but tasks may still be inside its code
  * (the other one's enable may have been forced): only a function that is
- * the top of its site while the patch is live qualifies.  Called with
- * klp_jump_patch_live telling whether the patch is in effect now.
+ * the top of its site while the patch is live qualifies.  The next
+ * instructions of the sites must be computed already.
  */
+/*
+ * A test hook, NULL except while a test module has one installed: it runs
+ * between a pre-check that found no busy task and stop_machine, so that a
+ * test can move a task into the checked code meanwhile.  Written under
+ * klp_mutex, which every switch holds, so that once its module has
+ * removed it, the hook is not running.
+ */
+static void (*klp_jump_gap_hook)(void);
+
+/**
+ * klp_jump_set_gap_hook() - install or remove the test hook of the switch
+ * @hook:	run between the pre-check and stop_machine of each switch
+ *		whose pre-check found no busy task; NULL to remove it
+ *
+ * For test modules only: the hook may sleep, and no switch runs it once
+ * the call that removes it has returned.
+ */
+void klp_jump_set_gap_hook(void (*hook)(void))
+{
+	mutex_lock(&klp_mutex);
+	klp_jump_gap_hook = hook;
+	mutex_unlock(&klp_mutex);
+}
+EXPORT_SYMBOL_GPL(klp_jump_set_gap_hook);
+
 static bool klp_jump_slot_kept(struct klp_jump_site *site,
 			       const struct klp_func *func, bool to_live)
 {
@@ -243,7 +270,7 @@ static bool klp_jump_slot_kept(struct klp_jump_site *site,
 		return false;
 	if (to_live)
 		return true;
-	t = klp_jump_site_top(site);
+	t = klp_jump_site_top(site, true);
 	return t && t->func == func;
 }
 
@@ -262,6 +289,11 @@ static bool klp_jump_slot_kept(struct klp_jump_site *site,
  * pre-check on, the tasks that run are logged, so that the check inside
  * stop_machine looks only at those.  A function whose slot the switch
  * leaves as it is (a reversed transition) adds nothing to check.
+ *
+ * Called with klp_mutex held, the functions of @patch on their sites.
+ * Afterwards each of their slots holds klp_jump_site_insn(site, @to_live)
+ * and klp_jump_patch_live is @to_live when 0 is returned; after -EBUSY or
+ * -ENOMEM no slot was written.
  *
  * Return: 0 when switched, -EBUSY when some task is inside the code that
  * would become unreachable (reported if @report), -ENOMEM.
@@ -305,10 +337,8 @@ int klp_jump_switch_patch(struct klp_patch *patch, bool to_live, bool force,
 	}
 
 	/* What each slot holds once the patch is (or is no longer) live. */
-	klp_jump_patch_live = to_live;
 	list_for_each_entry(site, &sites, batch)
-		site->next = klp_jump_site_insn(site);
-	klp_jump_patch_live = !to_live;
+		site->next = klp_jump_site_insn(site, to_live);
 
 	klp_for_each_object(patch, obj) {
 		klp_for_each_func(obj, func) {
@@ -338,8 +368,8 @@ int klp_jump_switch_patch(struct klp_patch *patch, bool to_live, bool force,
 		 */
 		if (check->nr_busy && !report)
 			ret = -EBUSY;
-		else if (!check->nr_busy)
-			klp_jump_test_gap();
+		else if (!check->nr_busy && klp_jump_gap_hook)
+			klp_jump_gap_hook();
 	}
 	if (!ret)
 		ret = klp_jump_commit(&sites, force ? NULL : check);

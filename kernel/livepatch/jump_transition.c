@@ -48,7 +48,14 @@
 
 struct klp_patch *klp_transition_patch;
 
-/* Whether the functions of klp_transition_patch are in effect. */
+/*
+ * Whether the functions of klp_transition_patch are in effect, that is,
+ * what its slots hold now: set when the transition starts and by the
+ * switch that succeeds, under klp_mutex.  Read where slots are recomputed
+ * outside the switch, while functions of the patch stay on their sites: a
+ * module coming or going during a pending transition, and its completion
+ * (nops or replaced patches removed).
+ */
 bool klp_jump_patch_live;
 
 static int klp_target_state = KLP_TRANSITION_IDLE;

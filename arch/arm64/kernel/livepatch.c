@@ -308,6 +308,20 @@ static void klp_veneer_free(void *veneer)
 	WARN_ONCE(1, "veneer %p not allocated\n", veneer);
 }
 
+/*
+ * The ftrace call site in the entry of the function at @addr, or 0.  As
+ * ftrace_location() for the start of a symbol, but with the size known:
+ * no symbol lookup, which in a module is a scan of all its symbols.
+ */
+static unsigned long klp_ftrace_site(unsigned long addr, unsigned long size)
+{
+#ifdef CONFIG_DYNAMIC_FTRACE
+	if (size)
+		return ftrace_location_range(addr, addr + size - 1);
+#endif
+	return ftrace_location(addr);
+}
+
 /**
  * klp_arch_site_init() - decode the entry of an old function
  * @site:	filled in on success
@@ -319,7 +333,7 @@ static void klp_veneer_free(void *veneer)
 int klp_arch_site_init(struct klp_arch_site *site, unsigned long addr,
 		       unsigned long size)
 {
-	unsigned long ftrace_site = ftrace_location(addr);
+	unsigned long ftrace_site = klp_ftrace_site(addr, size);
 	unsigned int ftrace_end = 0, off;
 	int ret;
 
