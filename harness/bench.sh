@@ -13,7 +13,8 @@
 #     one-file fix (klp_build/proc_string.patch), cold (its cached original,
 #     build/kbuild/klp-orig/*/OBJ, removed first) and warm (right after);
 #     the module goes to build/bench/klpb/
-#     (tools/testing/selftests/livepatch/wo_ftrace_bench/klpb/klpb-time.sh)
+#     (tools/testing/selftests/livepatch/wo_ftrace_bench/klpb/klpb-time.sh),
+#     and on header fixes reaching 35 and 384 objects (klpb/klpb-hdr.sh)
 #  3. boot the default kernel under QEMU -icount shift=0 (virtual time:
 #     1 ns per instruction; call costs are counted in instructions by the
 #     PMU): call costs (unpatched, new, near B, ftrace redirect), empty
@@ -78,6 +79,8 @@ fi
 if [ "${BENCH_ONLY:-klpb}" = klpb ]; then
     klp_log "klp-build: a one-file fix, cold and warm (build/bench/klpb)"
     "$KLP_TOP/$BENCH_DIR/klpb/klpb-time.sh" "$KLP_KBUILD" "$KLP_SRC" "$OUT/klpb" | tee -a "$rows"
+    klp_log "klp-build: header fixes reaching 35 and 384 objects, cold and warm (build/bench/klpb-hdr)"
+    "$KLP_TOP/$BENCH_DIR/klpb/klpb-hdr.sh" "$KLP_KBUILD" "$KLP_SRC" "$OUT/klpb-hdr" | tee -a "$rows"
 fi
 if [ "${BENCH_ONLY:-}" = klpc ] || [ "${BENCH_ONLY:-}" = klpb ]; then
     grep -q "^KLPJB-ROW $BENCH_ONLY status=ok " "$rows"

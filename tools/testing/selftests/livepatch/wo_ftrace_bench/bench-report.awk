@@ -168,6 +168,15 @@ function target(name, value, op, limit, text,    ok, s) {
 	klpc_syms = a["symbols"]
 	next
 }
+/^KLPJB-ROW klpb-hdr(-nochange)? / {
+	kv($0, a)
+	nhdr++
+	hdr_row[nhdr] = $2
+	for (k in a)
+		hdr[nhdr, k] = a[k]
+	gsub(/"/, "", hdr[nhdr, "reason"])
+	next
+}
 /^KLPJB-ROW klpb / {
 	kv($0, a)
 	klpb_status = a["status"]
@@ -333,6 +342,21 @@ END {
 		printf "   warm %.1f s (right after, the original from build/kbuild/klp-orig; objects compiled: %s)\n\n", klpb_warm, klpb_warm_n
 	} else
 		printf "   %s: %s\n\n", klpb_status, klpb_reason
+	for (i = 1; i <= nhdr; i++) {
+		printf "   %s: header %s reaching %s objects (%s whose code cannot differ, not compiled): ", \
+			hdr_row[i], hdr[i, "header"], hdr[i, "objects"], hdr[i, "unchanged"]
+		if (hdr[i, "status"] == "ok")
+			printf "cold %.1f s (%s compiled), warm %.1f s (%s compiled)\n", \
+				hdr[i, "cold_s"], hdr[i, "cold_compiled"], hdr[i, "warm_s"], hdr[i, "warm_compiled"]
+		else
+			printf "%s: %s\n", hdr[i, "status"], hdr[i, "reason"]
+		hj[i] = sprintf("{\"row\": %s, \"status\": %s, \"header\": %s, \"objects\": %s, \"unchanged\": %s, \"cold_s\": %s, \"warm_s\": %s, \"cold_compiled\": %s, \"warm_compiled\": %s}", \
+			jstr(hdr_row[i]), jstr(hdr[i, "status"]), jstr(hdr[i, "header"]), num(hdr[i, "objects"]), \
+			num(hdr[i, "unchanged"]), num(hdr[i, "cold_s"]), num(hdr[i, "warm_s"]), \
+			num(hdr[i, "cold_compiled"]), num(hdr[i, "warm_compiled"]))
+	}
+	if (nhdr)
+		printf "\n"
 
 	# ---- 6. latency while pending ----
 	need(("idle" in lat_modes) && ("pending" in lat_modes), "latency rows (idle and pending)")
@@ -450,6 +474,9 @@ END {
 	printf("  \"klp_build\": {\"status\": %s, \"reason\": %s, \"patch\": %s, \"objects\": %s, \"jobs\": %s, \"cpus\": %s, \"cold_s\": %s, \"warm_s\": %s, \"cold_compiled\": %s, \"warm_compiled\": %s},\n", \
 		jstr(klpb_status), jstr(klpb_reason), jstr(klpb_patch), jstr(klpb_objs), num(klpb_jobs), \
 		num(klpb_cpus), num(klpb_cold), num(klpb_warm), num(klpb_cold_n), num(klpb_warm_n)) > json
+	printf("  \"klp_build_headers\": [\n") > json
+	for (i = 1; i <= nhdr; i++) printf("    %s%s\n", hj[i], i < nhdr ? "," : "") > json
+	printf("  ],\n") > json
 	printf("  \"latency\": [\n") > json
 	for (i = 1; i <= nlj; i++) printf("    %s%s\n", lj[i], i < nlj ? "," : "") > json
 	printf("  ],\n  \"overflow\": [\n") > json

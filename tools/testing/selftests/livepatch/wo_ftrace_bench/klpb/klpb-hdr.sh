@@ -14,17 +14,17 @@
 #   KLPJB-ROW klpb-hdr[-nochange] status=n/a|error reason="..." ...
 #
 # klpb-hdr: hdr_fs_internal.patch, a static inline of fs/internal.h that
-#   every object of fs/ including it sees (35 in the default
-#   configuration); the run must write a module.
+#   35 objects of fs/ include in the default configuration, few of which
+#   call it; the run must write a module.
 # klpb-hdr-nochange: hdr_mm_comment.patch, a comment in include/linux/mm.h
 #   (384 objects); the run must end in klp-build's "no functional change"
 #   and write nothing.
-# Cold: the cached originals (KBUILD/klp-orig/<key>/OBJ and OBJ.pp) of
+# Cold: the cached originals (KBUILD/klp-orig/<key>/OBJ and OBJ.ppsum) of
 # every object whose .cmd file names the header are removed first, nothing
 # else; warm: the same command right after.  objects= is klp-build's own
 # count of the objects the header reaches, unchanged= those it skipped
-# because the header's tokens or their preprocessed source did not
-# change, *_compiled= its
+# because the header's tokens did not change or klp-ppcmp found that their
+# code cannot differ, *_compiled= its
 # "compiling N object(s)" count (0 when it compiled nothing).  Both runs
 # use CCACHE_DISABLE=1 (see klpb-time.sh).
 #
@@ -66,7 +66,7 @@ clear_cache() {
 	while IFS= read -r cmdf; do
 		obj=$(basename "$cmdf" .cmd)
 		obj=$(dirname "${cmdf#"$kbuild"/}")/${obj#.}
-		for f in "$kbuild"/klp-orig/*/"$obj" "$kbuild"/klp-orig/*/"$obj".pp; do
+		for f in "$kbuild"/klp-orig/*/"$obj" "$kbuild"/klp-orig/*/"$obj".ppsum; do
 			if [ ! -f "$f" ] || [ -L "$f" ]; then
 				continue
 			fi
@@ -92,7 +92,7 @@ klpb() {
 	t1=$(date +%s%N)
 	took=$(awk -v ns="$((t1 - t0))" 'BEGIN { printf "%.3f", ns / 1e9 }')
 	nobj=$(sed -n 's/^klp-build: \([0-9][0-9]*\) object(s): .*/\1/p' "$log")
-	nsame=$(sed -n -e 's/^klp-build: preprocessed [0-9]* object(s) reached through headers: \([0-9]*\) unchanged.*/\1/p' \
+	nsame=$(sed -n -e 's/^klp-build: preprocessed [0-9]* object(s) reached through headers: \([0-9]*\) whose code cannot differ.*/\1/p' \
 		-e 's/^klp-build: .*: comments or blank lines only, the \([0-9]*\) object(s) .*/\1/p' "$log")
 	ncomp=$(sed -n 's/^klp-build: compiling \([0-9][0-9]*\) object(s) .*/\1/p' "$log")
 	nfunc=$(sed -n 's/^klp-build: wrote .*: \([0-9][0-9]*\) function(s) .*/\1/p' "$log")
