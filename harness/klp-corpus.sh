@@ -203,7 +203,7 @@ cat "$DIR/res/"* | sort > "$DIR/results.txt"
 if [ "${KLP_CORPUS_BOOT:-1}" != 0 ] && ls "$DIR/ko/"*.ko >/dev/null 2>&1; then
     klp_log "booting $FROM with $(ls "$DIR/ko/"*.ko | wc -l) modules"
     VM_EXTRA="$DIR/ko $KLP_TOP/harness/klp-corpus-guest.sh" \
-        KLP_CMD='bash /extra/klp-corpus-guest.sh /extra/ko' \
+        KLP_CMD='bash /extra/klp-corpus-guest.sh /extra' \
         VM_TIMEOUT=$((300 + 60 * $(ls "$DIR/ko/"*.ko | wc -l))) \
         "$KLP_TOP/harness/vm.sh" > "$DIR/boot.log" 2>&1
     klp_log "boot exit status $? (${DIR#"$KLP_TOP"/}/boot.log)"
