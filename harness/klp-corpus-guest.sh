@@ -22,6 +22,16 @@ wait_zero() {
 	return 1
 }
 
+# wait_gone DIR SECONDS: DIR (a disabled patch's sysfs) goes within SECONDS
+wait_gone() {
+	local i
+	for ((i = 0; i < $2 * 10; i++)); do
+		[ -d "$1" ] || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 workload() {
 	local i
 	for i in 1 2 3; do
@@ -53,7 +63,7 @@ for ko in "$dir"/*.ko; do
 	if [ -d "$LP/$name" ]; then
 		wait_zero "$LP/$name/transition" 60
 		echo 0 > "$LP/$name/enabled" 2> /dev/null
-		wait_zero "$LP/$name/transition" 60 || why=${why:-"disable pending after 60 s"}
+		wait_gone "$LP/$name" 60 || why=${why:-"disable pending after 60 s"}
 		for _ in 1 2 3 4 5 6 7 8 9 10; do
 			rmmod "$name" 2> /dev/null && break
 			sleep 0.5
