@@ -118,7 +118,7 @@ reason() {
     l=$(grep -E 'klp-build: error: ' "$1" | tail -n 1)
     l=${l#*klp-build: error: }
     case $l in
-    'no functional change') echo nochange ;;
+    'no functional change'*) echo nochange ;;
     *'changed data'*|*'data '*'changed'*) echo "refused:changed data" ;;
     *__init*|*'init '*|*'.init'*) echo "refused:init code" ;;
     *'assembly'*) echo "refused:assembly" ;;
