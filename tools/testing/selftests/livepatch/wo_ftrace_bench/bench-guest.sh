@@ -27,8 +27,10 @@
 # check); KLPJB_CALLS,
 # KLPJB_WORKS, KLPJB_FS, KLPJB_TS, KLPJB_REPS, KLPJB_FLOOR_RUNS,
 # KLPJB_LAT_S, KLPJB_LAT_T, KLPJB_OVF_T, KLPJB_OVF_LOAD, KLPJB_OVF_F,
-# KLPJB_OVF_REPS, KLPJB_OVF_GAP_MS (klp_jump's test_gap_ms during the
-# overflow rows: smoke sizes need it for the load to fill the log) override.
+# KLPJB_OVF_REPS, KLPJB_OVF_GAP_MS (how long each switch of the overflow
+# rows is held between its pre-check and stop_machine, by the test module
+# wo_ftrace/klpj_gap.ko: smoke sizes need it for the load to fill the log)
+# override.
 # Exit status: 0 when every row of the part was produced, 1 otherwise.
 
 set -u
@@ -37,6 +39,7 @@ DIR=$(cd "$(dirname "$0")" && pwd)
 D=/sys/kernel/debug/klpjb
 S=/sys/kernel/debug/klp_jump
 LP=/sys/kernel/livepatch
+GAP=/sys/module/klpj_gap/parameters/gap_ms
 
 if [ "${KLPJB_SMOKE:-0}" = 1 ]; then
 	CALLS=${KLPJB_CALLS:-20000} FS=${KLPJB_FS:-"1 100 1000"}
@@ -90,11 +93,13 @@ disable_patch() {
 	[ -d "$LP/$1" ] && echo 0 > "$LP/$1/enabled"
 	wait_for 60 gone "$1" && unload "$1"
 }
+# set_gap MS: hold each switch MS ms before stop_machine (klpj_gap loaded)
+set_gap() { [ ! -e "$GAP" ] || echo "$1" > "$GAP"; }
 meminfo() { local k v r; while read -r k v r; do [ "$k" = "$1:" ] && echo "$v"; done < /proc/meminfo; }
 
 cleanup() {
 	local m
-	[ -e $S/test_gap_ms ] && echo 0 > $S/test_gap_ms
+	[ -e "$GAP" ] && echo 0 > "$GAP" && rmmod klpj_gap
 	[ -e "$D/blocker" ] && echo 0 > "$D/blocker"
 	[ -e "$D/load" ] && echo 0 > "$D/load"
 	for m in klpjb_fpatch klpjb_callpatch klpjb_farpatch klpjb_blockpatch; do
@@ -282,23 +287,25 @@ fi
 # ---- the overflow of the log of tasks that ran --------------------------------
 if [ "$part" = overflow ]; then
 	echo $((OVF_T + OVF_LOAD + 10000)) > /proc/sys/kernel/threads-max
-	if echo "$OVF_T" > "$D/sleepers"; then
+	if [ "$OVF_GAP" != 0 ] && ! insmod "$DIR/../wo_ftrace/klpj_gap.ko"; then
+		fail "overflow: insmod klpj_gap (needed for a gap of $OVF_GAP ms)"
+	elif echo "$OVF_T" > "$D/sleepers"; then
 		for load in 0 "$OVF_LOAD"; do
-			echo 0 > $S/test_gap_ms
+			set_gap 0
 			if ! echo "$load" > "$D/load"; then
 				fail "overflow: load $load"
 				continue
 			fi
 			tasks=$(tasks_now)
 			for ((rep = 1; rep <= OVF_REPS; rep++)); do
-				echo "$OVF_GAP" > $S/test_gap_ms
+				set_gap "$OVF_GAP"
 				if ! enable_patch klpjb_fpatch nfuncs="$OVF_F"; then
 					fail "overflow load=$load rep=$rep: enable"
-					echo 0 > $S/test_gap_ms
+					set_gap 0
 					disable_patch klpjb_fpatch
 					continue
 				fi
-				echo 0 > $S/test_gap_ms
+				set_gap 0
 				row overflow "F=$OVF_F" "T=$OVF_T" "load=$load" "rep=$rep" \
 					"tasks=$tasks" "clock=$clock" "gap_ms=$OVF_GAP" \
 					"window_ns=$(cat $S/last_window_ns)" \
@@ -316,6 +323,7 @@ if [ "$part" = overflow ]; then
 		fail "overflow: sleepers $OVF_T"
 	fi
 	echo 0 > "$D/sleepers"
+	[ ! -e "$GAP" ] || rmmod klpj_gap
 fi
 
 echo "KLPJB-DONE part=$part rows=$ROWS missing=$MISSING"

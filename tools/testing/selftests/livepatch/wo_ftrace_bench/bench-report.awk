@@ -417,7 +417,7 @@ END {
 	printf "   load: kthreads waking every jiffy; window: median, window max: worst of the reps (interrupts off on\n"
 	printf "   every CPU that long); log: overflow when the check looked at every task (the per-CPU log of 128\n"
 	printf "   entries filled), fits when only the tasks logged since the pre-check; %s ms held between the\n", ovf_gap
-	printf "   pre-check and stop_machine (klp_jump/test_gap_ms)\n\n"
+	printf "   pre-check and stop_machine (wo_ftrace/klpj_gap.ko)\n\n"
 
 	# ---- targets ----
 	printf "Targets (ratios from this run)\n"
