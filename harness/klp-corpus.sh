@@ -224,6 +224,11 @@ if [ "${KLP_CORPUS_BOOT:-1}" != 0 ] && ls "$DIR/ko/"*.ko >/dev/null 2>&1; then
         printf '%s\t%s\t%s\t%s\t%s\n' "$f" "$res" "$secs" "$mod" "$why"
     done < "$DIR/results.txt" > "$DIR/results.new"
     mv "$DIR/results.new" "$DIR/results.txt"
+    # the per-file results, for a later KLP_CORPUS_ONLY run
+    while IFS= read -r line; do
+        f=${line%%$'\t'*}
+        printf '%s\n' "$line" > "$DIR/res/$(printf '%s' "$f" | tr -c 'A-Za-z0-9' '_')"
+    done < "$DIR/results.txt"
 fi
 
 # ---- 6. the table ---------------------------------------------------------
