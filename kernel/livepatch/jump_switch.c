@@ -76,7 +76,6 @@ static int klp_jump_write_sites(struct list_head *sites,
 static int klp_jump_commit_cpu(void *data)
 {
 	struct klp_jump_commit_ctx *ctx = data;
-	struct klp_jump_site *site;
 	unsigned int arrived;
 	int ret = 0;
 	u64 t;
