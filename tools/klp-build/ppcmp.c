@@ -82,8 +82,10 @@ static char *slurp(const char *path)
 		fprintf(stderr, "klp-ppcmp: %s: %s\n", path, strerror(errno));
 		return NULL;
 	}
-	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET))
+	if (fseek(f, 0, SEEK_END))
+		goto fail;
+	len = ftell(f);
+	if (len < 0 || fseek(f, 0, SEEK_SET))
 		goto fail;
 	buf = malloc(len + 1);
 	if (!buf || fread(buf, 1, len, f) != (size_t)len)
@@ -112,8 +114,10 @@ static bool is_ident(int c)
 	return isalnum(c) || c == '_' || c == '$';
 }
 
-/* Split the text into tokens; a directive line other than a line marker
- * (a #pragma) is one token. */
+/*
+ * Split the text into tokens; a directive line other than a line marker
+ * (a #pragma) is one token.
+ */
 static void tokenize(struct unit *u)
 {
 	const char *p = u->text;
@@ -356,7 +360,6 @@ static void mark_live(struct unit *u)
 	free(hash);
 }
 
-
 /* What the comparison needs of a unit, one entry per top-level item. */
 struct sitem {
 	unsigned long long hash;	/* of its tokens */
@@ -484,7 +487,8 @@ static int load(struct summary *sum, const char *path)
 static bool unused_inline(const struct summary *sum, size_t i)
 {
 	if (!sum->it[i].unused && verbose)
-		fprintf(stderr, "klp-ppcmp: %s: changed item '%s' is not an unused static inline function\n",
+		fprintf(stderr,
+			"klp-ppcmp: %s: changed item '%s' is not an unused static inline\n",
 			sum->path, sum->it[i].name);
 	return sum->it[i].unused;
 }
