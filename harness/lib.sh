@@ -48,8 +48,16 @@ KLP_FRAGMENTS=(klp_wo_ftrace.config)
 [ "$KCONFIG" = default ] || KLP_FRAGMENTS+=("klp_$KCONFIG.config")
 
 # Kernel make invocation (source tree build/linux, objects in O=).
+# ccache's base_dir (below) hands the compiler source paths relative to O=
+# (../linux/lib/x.c), which the kernel's -fmacro-prefix-map=$(srctree)/=
+# does not map: __FILE__ would keep "../linux/" in the kernel's objects and
+# not in klp-build's compiles of the same source (it runs without base_dir),
+# and code that measures __FILE__ (dynamic debug's trim_prefix()) would be
+# compiled differently.  Map the relative form too.
+KLP_SRC_FROM_OBJ=$(realpath -m --relative-to="$KLP_KBUILD" "$KLP_SRC")
 KLP_KMAKE=(make -C "$KLP_SRC" O="$KLP_KBUILD" ARCH=arm64
            CROSS_COMPILE=aarch64-linux-gnu- CC="$KLP_CC"
+           KCFLAGS="${KCFLAGS:+$KCFLAGS }-fmacro-prefix-map=$KLP_SRC_FROM_OBJ/="
            KBUILD_BUILD_USER=klp KBUILD_BUILD_HOST=klp-harness)
 
 KLP_JOBS=${JOBS:-$(nproc)}
