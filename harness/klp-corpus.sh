@@ -12,7 +12,11 @@
 #     per file can split one commit: a .c whose patch alone does not
 #     compile is tried again with the changes of the headers it reads that
 #     share its name or add a name its compiler errors quote (result "with
-#     its headers")
+#     its headers"); a header whose change alone breaks the compile of files
+#     this update also changes is tried again with those files ("with the
+#     changed files that use it").  klp-build's verdict on a change that
+#     only touches vmlinux __init/__exit code (nothing to patch in a running
+#     kernel) is counted apart, like "no functional change"
 #  5. boot the FROM kernel once and, for every module built, load it, wait
 #     for the switch, run a workload, disable and unload it; any kernel
 #     warning fails the module (KLP_CORPUS_BOOT=0 skips this step)
@@ -119,6 +123,7 @@ reason() {
     l=${l#*klp-build: error: }
     case $l in
     'no functional change'*) echo nochange ;;
+    *'code only'*'nothing to patch in a running kernel'*) echo boot-only ;;
     *'changed data'*|*'data '*'changed'*) echo "refused:changed data" ;;
     *__init*|*'init '*|*'.init'*) echo "refused:init code" ;;
     *'assembly'*) echo "refused:assembly" ;;
@@ -152,6 +157,15 @@ headers_for() {
     done
 }
 
+# users_of HEADER.h LOG: the files changed by this update whose compile
+# failed in LOG with the header's change alone (one commit cut in two), one
+# per line
+users_of() {
+    grep -oE '/src/[^: ]+\.c:[0-9]+:[0-9]+: error' "$2" |
+        sed -e 's#^/src/##' -e 's#:[0-9]*:[0-9]*: error$##' | sort -u |
+        grep -xF -f "$DIR/todo"
+}
+
 # build MOD PATCH LOG: klp-build's status, 124 on timeout
 build() {
     O="$KLP_KBUILD" KLP_SRCTREE="$KLP_SRC" CROSS_COMPILE=aarch64-linux-gnu- \
@@ -172,6 +186,19 @@ while IFS= read -r f; do
     build "$mod" "$DIR/patches/$name.patch" "$log"
     rc=$? why=
     res=$(reason "$log")
+    if [ $rc -ne 0 ] && [ "$res" = "failed:does not compile" ] && [[ $f == *.h ]]; then
+        users=$(users_of "$f" "$log")
+        if [ -n "$users" ]; then
+            klp_log "[$i/$n] $f does not compile alone; again with $(echo $users)"
+            cat "$DIR/patches/$name.patch" $(for u in $users; do
+                printf '%s ' "$DIR/patches/$(printf '%s' "$u" | tr -c 'A-Za-z0-9' '_').patch"
+            done) > "$DIR/patches/$name.with-users.patch"
+            mv "$log" "${log%.log}.alone.log"
+            build "$mod" "$DIR/patches/$name.with-users.patch" "$log"
+            rc=$?
+            why="with the changed files that use it: $(echo $users)"
+        fi
+    fi
     if [ $rc -ne 0 ] && [ "$res" = "failed:does not compile" ] && [[ $f == *.c ]]; then
         hdrs=$(headers_for "$f" "$log")
         if [ -n "$hdrs" ]; then
@@ -192,7 +219,7 @@ while IFS= read -r f; do
         res="failed:timeout ${TMO}s"
     else
         res=$(reason "$log")
-        why=$(grep -E 'klp-build: error: ' "$log" | tail -n 1 | sed 's/.*klp-build: error: //')
+        why="${why:+$why: }$(grep -E 'klp-build: error: ' "$log" | tail -n 1 | sed 's/.*klp-build: error: //')"
     fi
     printf '%s\t%s\t%ss\t%s\t%s\n' "$f" "$res" "$secs" "$mod" "$why" > "$DIR/res/$name"
     klp_log "[$i/$n] $f: $res (${secs}s)"
@@ -235,17 +262,21 @@ fi
 awk -F'\t' -v from="$FROM" -v to="$TO" '
     { n[$2]++; total++; if ($2 != "not-compiled") tried++ }
     $2 ~ /^refused:/ { r[substr($2, 9)]++ }
-    $2 == "passed" && $5 ~ /^with its headers/ { wh++ }
+    $2 == "passed" && $5 ~ /^with / { wh++ }
     END {
         printf "klp-corpus %s -> %s: %d changed .c/.h files, %d compiled by the default kernel\n", from, to, total, tried
         printf "| result | files |\n| --- | ---: |\n"
         printf "| built, loaded, switched, exercised, unloaded | %d |\n", n["passed"] + 0
-        if (wh) printf "| of them, with the changed headers the file reads (one commit cut in two) | %d |\n", wh
+        if (wh) printf "| of them, with the other changed files of its commit (one commit cut in two) | %d |\n", wh
         printf "| built, not booted | %d |\n", n["built"] + 0
         printf "| no functional change | %d |\n", n["nochange"] + 0
+        printf "| only vmlinux __init/__exit code changed: nothing to patch in a running kernel | %d |\n", n["boot-only"] + 0
         for (k in r) printf "| refused: %s | %d |\n", k, r[k]
         printf "| wrong (guest check failed) | %d |\n", n["wrong"] + 0
         for (k in n) if (k ~ /^failed/) printf "| %s | %d |\n", k, n[k]
         printf "| not compiled in this configuration | %d |\n", n["not-compiled"] + 0
+        code = tried - n["nochange"] - n["boot-only"]
+        if (code > 0)
+            printf "built and passed: %d of %d files whose change reaches code the running kernel runs (%.0f%%)\n", n["passed"], code, 100 * n["passed"] / code
     }' "$DIR/results.txt" | tee "$DIR/report.txt"
 echo "per file: ${DIR#"$KLP_TOP"/}/results.txt"

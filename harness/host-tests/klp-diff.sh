@@ -227,10 +227,23 @@ expect DATA 1
 grep -q "^klp-diff: fixture.c: 'table': changed data" <<< "$err" ||
 	fail "DATA: message: $err"
 
+# vmlinux ran its __init code at boot: a change there alone has nothing to
+# patch (exit 4); beside another change it is refused
 run INIT
-expect INIT 1
-grep -q "^klp-diff: fixture.c: 'fixture_init': changed __init code" <<< "$err" ||
+expect INIT 4
+grep -q "^klp-diff: fixture.c: 'fixture_init': changed __init code only (1 function(s)): vmlinux ran it at boot and freed it; nothing to patch in a running kernel$" <<< "$err" ||
 	fail "INIT: message: $err"
+build "-DV_INIT -DV_FUNC" p_INITMIX.o &&
+	"$kd" -m "$t/fixture.map" -O vmlinux -i 7 orig.o p_INITMIX.o o_INITMIX.o \
+		l_INITMIX 2> e_INITMIX
+rc=$? err=$(cat e_INITMIX)
+if [ "$rc" != 1 ]; then
+	fail "INITMIX: exit $rc, expected 1 (refused)"
+elif ! grep -q "^klp-diff: fixture.c: 'fixture_init': changed __init code (1 function(s)) with other changes: refused" <<< "$err"; then
+	fail "INITMIX: message: $err"
+else
+	pass "INITMIX: __init change beside another change refused"
+fi
 
 # A helper that left .init.text (the fix dropped __init) is new code: the
 # running kernel's copy was freed after boot.

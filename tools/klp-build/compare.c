@@ -420,6 +420,14 @@ static void compare_func(struct kdiff *d, struct ksym *p)
 			moved->name);
 		return;
 	}
+	if (refusal && kd_init_kind(p->sec->name) &&
+	    kd_init_kind(p->twin->sec->name) && !strcmp(d->objname, "vmlinux")) {
+		/* vmlinux ran it at boot (or discarded it): see kd_boot_only() */
+		p->status = KD_SAME;
+		if (!d->boot_only++)
+			d->boot_first = p;
+		return;
+	}
 	if (refusal) {
 		kd_problem(d, d->patched, p->name, "%s", refusal);
 		return;
@@ -525,4 +533,27 @@ void kd_compare(struct kdiff *d)
 			compare_data(d, p);
 	}
 	couple_cold(d);
+}
+
+int kd_boot_only(struct kdiff *d, bool useful)
+{
+	const struct ksym *f = d->boot_first;
+	const char *kind;
+
+	if (!f)
+		return useful ? KD_EXIT_OK : KD_EXIT_NOCHANGE;
+	kind = kd_init_kind(f->sec->name);
+	if (useful) {
+		/* the other changes may rely on what the new boot code does */
+		kd_problem(d, d->patched, f->name,
+			   "changed %s code (%zu function(s)) with other changes: refused, the running kernel keeps what the old one did",
+			   kind, d->boot_only);
+		return KD_EXIT_ERROR;
+	}
+	fprintf(stderr,
+		"klp-diff: %s: '%s': changed %s code only (%zu function(s)): vmlinux %s; nothing to patch in a running kernel\n",
+		d->patched->file, f->name, kind, d->boot_only,
+		strcmp(kind, "__init") ? "never runs it" :
+		"ran it at boot and freed it");
+	return KD_EXIT_BOOT_ONLY;
 }

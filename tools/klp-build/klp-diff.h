@@ -23,6 +23,7 @@
 #define KD_EXIT_ERROR		1
 #define KD_EXIT_USAGE		2
 #define KD_EXIT_NOCHANGE	3
+#define KD_EXIT_BOOT_ONLY	4
 
 /**
  * enum kd_status - what became of a symbol of the patched object
@@ -216,6 +217,8 @@ struct kref {
  * @nrefs: number of @refs
  * @objs: other objects (modules) the output has klp relocations for
  * @nobjs: number of @objs
+ * @boot_only: changed vmlinux functions that stay in .init.* or .exit.*
+ * @boot_first: the first of them
  */
 struct kdiff {
 	struct kelf *orig;
@@ -232,6 +235,8 @@ struct kdiff {
 	size_t nrefs;
 	const char **objs;
 	size_t nobjs;
+	size_t boot_only;
+	const struct ksym *boot_first;
 };
 
 /* elf.c */
@@ -335,6 +340,21 @@ const char *kd_section_refusal(const char *name);
  * Return: "__init" for .init.*, "__exit" for .exit.*, else NULL.
  */
 const char *kd_init_kind(const char *name);
+
+/**
+ * kd_boot_only() - decide on changed vmlinux __init/__exit functions
+ * @d: the run, after kd_include()
+ * @useful: whether kd_include() found something to patch
+ *
+ * vmlinux ran its __init code at boot and freed it, and discards its
+ * __exit code: a change confined to them has nothing to patch.  With
+ * other changes it is refused: they may rely on what the new boot code
+ * would have done.
+ *
+ * Return: KD_EXIT_BOOT_ONLY or KD_EXIT_ERROR (after a message) when such
+ * functions changed, else KD_EXIT_OK or KD_EXIT_NOCHANGE after @useful.
+ */
+int kd_boot_only(struct kdiff *d, bool useful);
 
 /**
  * kd_target_equal() - whether two relocation targets are the same place

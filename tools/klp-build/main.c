@@ -4,8 +4,8 @@
  *
  *   klp-diff [-v] [-f] -m MAP -O OBJNAME -i ID ORIG.o PATCHED.o OUT.o LIST
  *
- * Exit status: 0 OUT.o and LIST written, 3 no functional change, 1 refused
- * or error, 2 usage.
+ * Exit status: 0 OUT.o and LIST written, 3 no functional change, 4 only
+ * vmlinux boot code (__init, __exit) changed, 1 refused or error, 2 usage.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +24,7 @@ static void print_usage(void)
 static int run(struct kdiff *d, char **files)
 {
 	bool useful;
+	int ret;
 
 	d->orig = kelf_open(files[0]);
 	d->patched = kelf_open(files[1]);
@@ -36,6 +37,9 @@ static int run(struct kdiff *d, char **files)
 	useful = kd_include(d);
 	if (d->errors)
 		return KD_EXIT_ERROR;
+	ret = kd_boot_only(d, useful);
+	if (ret == KD_EXIT_ERROR || ret == KD_EXIT_BOOT_ONLY)
+		return ret;
 	if (!useful) {
 		if (d->verbose)
 			err_msg("%s: no functional change", d->patched->file);
