@@ -77,7 +77,21 @@ case_ comment-only 0 "$base" "/* a comment
 $base"
 case_ unused-body 0 "$base" "${base/x \* 2/x * 3}"
 case_ used-body 1 "$base" "${base/x + 1/x + 2}"
-case_ struct-member 1 "$base" "${base/int a;/int a; int b;}"
+# a struct both sides define, changed: the running kernel's objects keep
+# the old layout (exit 3); a new struct is only a difference (exit 1)
+case_ struct-member 3 "$base" "${base/int a;/int a; int b;}"
+case_ struct-attr 3 "$base
+struct __attribute__((packed)) p { char c; int i; };" "$base
+struct __attribute__((packed)) p { char c; long i; };"
+case_ union-member 3 "$base
+typedef union u { int i; } u_t;" "$base
+typedef union u { int i; long l; } u_t;"
+case_ struct-added 1 "$base" "$base
+struct t { int b; };"
+case_ struct-moved 3 "$base
+int filler;" "struct s { int a; char c; };
+${base/struct s \{ int a; \};/}
+int filler;"
 case_ unused-added 0 "$base" "$base
 static inline long new_helper(long v) { return v << 2; }"
 case_ used-added 1 "$base" "$base

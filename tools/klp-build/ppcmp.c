@@ -15,7 +15,10 @@
  * static inline function.  Any other difference (a type, a declaration, a
  * referenced function, an item added or removed) means the object must be
  * compiled and compared.  When the numbers of items differ, the items
- * between the common first and last ones are the changed ones.
+ * between the common first and last ones are the changed ones.  A changed
+ * definition of a named struct or union (one present on both sides) is
+ * reported apart: the running kernel's objects of that type keep the old
+ * layout, which no live patch can change.
  *
  *   klp-ppcmp -s FILE.i SUMMARY
  *
@@ -24,7 +27,8 @@
  * of the comparison may be such a summary.
  *
  * Exit status: 0 the code cannot differ (-s: written), 1 it may differ,
- * 2 error.  With -v, the first reason for 1 goes to standard error.
+ * 2 error, 3 a struct or union definition changed (named on standard
+ * error).  With -v, the first reason for 1 goes to standard error.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -34,7 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { SAME = 0, DIFFERS = 1, FAILED = 2 };
+enum { SAME = 0, DIFFERS = 1, FAILED = 2, TYPE_CHANGED = 3 };
 
 struct tok {
 	const char *s;
@@ -56,6 +60,9 @@ struct unit {
 	const struct tok **name;	/* per item: static inline name or NULL */
 	bool *live;			/* per item: code may be emitted for it */
 };
+
+/* What a struct/union definition item is, in a summary. */
+enum { NOT_TYPE = 0, STRUCT_DEF = 's', UNION_DEF = 'n' };
 
 static bool verbose;
 
@@ -291,6 +298,33 @@ static const struct tok *static_inline_name(const struct unit *u,
 	return is_static && is_inline ? name : NULL;
 }
 
+/*
+ * The tag a named struct or union definition defines, or NULL: the item
+ * is [typedef] struct|union [attributes] TAG { ... }.  Sets *@kind.
+ */
+static const struct tok *type_tag(const struct unit *u, const struct item *it,
+				  int *kind)
+{
+	const struct tok *t = &u->toks[it->first];
+	size_t i = 0;
+
+	if (!tok_is(&t[it->nr - 1], "}"))
+		return NULL;
+	if (tok_is(&t[0], "typedef"))
+		i++;
+	if (i >= it->nr ||
+	    (!tok_is(&t[i], "struct") && !tok_is(&t[i], "union")))
+		return NULL;
+	*kind = tok_is(&t[i], "struct") ? STRUCT_DEF : UNION_DEF;
+	for (i++; i < it->nr && is_operator_word(&t[i]); i++)
+		if (i + 1 < it->nr && tok_is(&t[i + 1], "("))
+			i = skip_parens(t, i + 1, it->nr);
+	if (i + 1 >= it->nr || !is_ident((unsigned char)t[i].s[0]) ||
+	    !tok_is(&t[i + 1], "{"))
+		return NULL;
+	return &t[i];
+}
+
 static unsigned long hash_tok(const struct tok *t)
 {
 	unsigned long h = 2166136261UL;
@@ -364,7 +398,8 @@ static void mark_live(struct unit *u)
 struct sitem {
 	unsigned long long hash;	/* of its tokens */
 	bool unused;			/* a static inline no code names */
-	char name[64];			/* its name, or its first token */
+	int type;			/* STRUCT_DEF, UNION_DEF or NOT_TYPE */
+	char name[64];			/* its name or tag, or its first token */
 };
 
 struct summary {
@@ -373,7 +408,8 @@ struct summary {
 	size_t nr;
 };
 
-#define SUMMARY_MAGIC "klp-ppcmp summary 1"
+#define SUMMARY_PREFIX "klp-ppcmp summary "
+#define SUMMARY_MAGIC SUMMARY_PREFIX "2"
 
 static void summarize(const struct unit *u, struct summary *sum)
 {
@@ -390,8 +426,13 @@ static void summarize(const struct unit *u, struct summary *sum)
 		const struct item *it = &u->items[i];
 		const struct tok *n = u->name[i] ? u->name[i] :
 				      &u->toks[it->first];
+		const struct tok *tag = type_tag(u, it, &sum->it[i].type);
 		unsigned long long h = 14695981039346656037ULL;
 
+		if (tag)
+			n = tag;
+		else
+			sum->it[i].type = NOT_TYPE;
 		for (j = it->first; j < it->first + it->nr; j++) {
 			const struct tok *t = &u->toks[j];
 			size_t k;
@@ -419,7 +460,9 @@ static int write_summary(const struct summary *sum, const char *path)
 	fprintf(f, "%s\n", SUMMARY_MAGIC);
 	for (i = 0; i < sum->nr; i++)
 		fprintf(f, "%016llx %c %s\n", sum->it[i].hash,
-			sum->it[i].unused ? 'u' : '-', sum->it[i].name);
+			sum->it[i].unused ? 'u' :
+			sum->it[i].type ? sum->it[i].type : '-',
+			sum->it[i].name);
 	if (fclose(f)) {
 		fprintf(stderr, "klp-ppcmp: %s: write error\n", path);
 		return -1;
@@ -447,6 +490,8 @@ static int read_summary(const char *text, struct summary *sum)
 			return -1;
 		}
 		e->unused = flag == 'u';
+		e->type = flag == STRUCT_DEF || flag == UNION_DEF ? flag :
+			  NOT_TYPE;
 		sum->nr++;
 		p = strchr(p, '\n');
 		if (!p)
@@ -469,6 +514,10 @@ static int load(struct summary *sum, const char *path)
 		return -1;
 	if (!strncmp(u.text, SUMMARY_MAGIC "\n", strlen(SUMMARY_MAGIC) + 1)) {
 		ret = read_summary(u.text, sum);
+	} else if (!strncmp(u.text, SUMMARY_PREFIX, strlen(SUMMARY_PREFIX))) {
+		fprintf(stderr, "klp-ppcmp: %s: summary of another version\n",
+			path);
+		ret = -1;
 	} else {
 		tokenize(&u);
 		split_items(&u);
@@ -494,15 +543,59 @@ static bool unused_inline(const struct summary *sum, size_t i)
 }
 
 /*
+ * Whether a struct or union that both units define changed: within the
+ * items that differ (@a's [@a0, @a1) against @b's [@b0, @b1)), an item of
+ * @a and one of @b define the same tag differently.
+ */
+static bool type_changed(const struct summary *a, size_t a0, size_t a1,
+			 const struct summary *b, size_t b0, size_t b1)
+{
+	size_t i, j;
+
+	for (i = a0; i < a1; i++) {
+		const struct sitem *x = &a->it[i];
+
+		if (!x->type)
+			continue;
+		for (j = b0; j < b1; j++) {
+			const struct sitem *y = &b->it[j];
+
+			if (y->type != x->type || strcmp(y->name, x->name))
+				continue;
+			if (y->hash == x->hash)
+				break;
+			fprintf(stderr,
+				"klp-ppcmp: %s: changed definition of %s %s\n",
+				b->path, x->type == STRUCT_DEF ? "struct" : "union",
+				x->name);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
  * Items pair one to one when both units have as many; otherwise the
  * changed run is what lies between their common first and last items.
- * Either way, every item that differs must be an unused static inline.
+ * Either way, a changed struct or union is reported first, and every item
+ * that differs must be an unused static inline.
  */
 static int compare(const struct summary *a, const struct summary *b)
 {
 	size_t i, pre = 0, post = 0;
 
 	if (a->nr == b->nr) {
+		size_t lo = a->nr, hi = 0;
+
+		for (i = 0; i < a->nr; i++) {
+			if (a->it[i].hash == b->it[i].hash)
+				continue;
+			if (lo == a->nr)
+				lo = i;
+			hi = i + 1;
+		}
+		if (lo < hi && type_changed(a, lo, hi, b, lo, hi))
+			return TYPE_CHANGED;
 		for (i = 0; i < a->nr; i++) {
 			if (a->it[i].hash == b->it[i].hash)
 				continue;
@@ -516,6 +609,8 @@ static int compare(const struct summary *a, const struct summary *b)
 	while (post < a->nr - pre && post < b->nr - pre &&
 	       a->it[a->nr - 1 - post].hash == b->it[b->nr - 1 - post].hash)
 		post++;
+	if (type_changed(a, pre, a->nr - post, b, pre, b->nr - post))
+		return TYPE_CHANGED;
 	for (i = pre; i < a->nr - post; i++)
 		if (!unused_inline(a, i))
 			return DIFFERS;
