@@ -125,6 +125,7 @@ reason() {
     'no functional change'*) echo nochange ;;
     *'code only'*'nothing to patch in a running kernel'*) echo boot-only ;;
     *'changed data'*|*'data '*'changed'*) echo "refused:changed data" ;;
+    *'changed type definition'*) echo "refused:changed struct layout" ;;
     *__init*|*'init '*|*'.init'*) echo "refused:init code" ;;
     *'assembly'*) echo "refused:assembly" ;;
     *'build system'*|*'generated'*) echo "refused:build input" ;;
