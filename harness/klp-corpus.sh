@@ -10,11 +10,10 @@
 #  4. run klp-build on each patch whose file that kernel compiles, with a
 #     time limit (KLP_CORPUS_TIMEOUT, default 900 s).  A stable update cut
 #     per file can split one commit: a .c whose patch alone does not
-#     compile is tried again with the changes of the headers it reads that
-#     share its name or add a name its compiler errors quote (result "with
-#     its headers"); a header whose change alone breaks the compile of files
-#     this update also changes is tried again with those files ("with the
-#     changed files that use it").  klp-build's verdict on a change that
+#     compile is tried again with the changed files it needs: the headers
+#     a .c reads that share its name or add a name its compiler errors
+#     quote, and the changed .c files whose compile fails (up to three
+#     rounds; result "with the other changed files of its commit").  klp-build's verdict on a change that
 #     only touches vmlinux __init/__exit code (nothing to patch in a running
 #     kernel) is counted apart, like "no functional change"
 #  5. boot the FROM kernel once and, for every module built, load it, wait
@@ -158,9 +157,8 @@ headers_for() {
     done
 }
 
-# users_of HEADER.h LOG: the files changed by this update whose compile
-# failed in LOG with the header's change alone (one commit cut in two), one
-# per line
+# users_of FILE LOG: the .c files changed by this update whose compile
+# failed in LOG, one per line
 users_of() {
     grep -oE '/src/[^: ]+\.c:[0-9]+:[0-9]+: error' "$2" |
         sed -e 's#^/src/##' -e 's#:[0-9]*:[0-9]*: error$##' | sort -u |
@@ -187,32 +185,28 @@ while IFS= read -r f; do
     build "$mod" "$DIR/patches/$name.patch" "$log"
     rc=$? why=
     res=$(reason "$log")
-    if [ $rc -ne 0 ] && [ "$res" = "failed:does not compile" ] && [[ $f == *.h ]]; then
-        users=$(users_of "$f" "$log")
-        if [ -n "$users" ]; then
-            klp_log "[$i/$n] $f does not compile alone; again with $(echo $users)"
-            cat "$DIR/patches/$name.patch" $(for u in $users; do
-                printf '%s ' "$DIR/patches/$(printf '%s' "$u" | tr -c 'A-Za-z0-9' '_').patch"
-            done) > "$DIR/patches/$name.with-users.patch"
-            mv "$log" "${log%.log}.alone.log"
-            build "$mod" "$DIR/patches/$name.with-users.patch" "$log"
-            rc=$?
-            why="with the changed files that use it: $(echo $users)"
-        fi
-    fi
-    if [ $rc -ne 0 ] && [ "$res" = "failed:does not compile" ] && [[ $f == *.c ]]; then
-        hdrs=$(headers_for "$f" "$log")
-        if [ -n "$hdrs" ]; then
-            klp_log "[$i/$n] $f does not compile alone; again with $(echo $hdrs)"
-            cat "$DIR/patches/$name.patch" $(for h in $hdrs; do
-                printf '%s ' "$DIR/patches/$(printf '%s' "$h" | tr -c 'A-Za-z0-9' '_').patch"
-            done) > "$DIR/patches/$name.with-headers.patch"
-            mv "$log" "${log%.log}.alone.log"
-            build "$mod" "$DIR/patches/$name.with-headers.patch" "$log"
-            rc=$?
-            why="with its headers: $(echo $hdrs)"
-        fi
-    fi
+    # One commit cut in two by file: add the changed files it needs, at
+    # most three rounds (the headers a .c reads that share its name or add
+    # a name its errors quote; the changed .c files whose compile fails)
+    files=("$f")
+    for round in 1 2 3; do
+        [ $rc -ne 0 ] && [ "$(reason "$log")" = "failed:does not compile" ] || break
+        more=$({ users_of "$f" "$log"
+                 for g in "${files[@]}"; do
+                     [[ $g != *.c ]] || headers_for "$g" "$log"
+                 done; } | sort -u | grep -vxF -f <(printf '%s\n' "${files[@]}"))
+        [ -n "$more" ] || break
+        # shellcheck disable=SC2206 # paths have no blanks
+        files+=($more)
+        klp_log "[$i/$n] $f does not compile without the rest of its commit; again with ${files[*]:1}"
+        for g in "${files[@]}"; do
+            cat "$DIR/patches/$(printf '%s' "$g" | tr -c 'A-Za-z0-9' '_').patch"
+        done > "$DIR/patches/$name.with-commit.patch"
+        mv "$log" "${log%.log}.round$round.log"
+        build "$mod" "$DIR/patches/$name.with-commit.patch" "$log"
+        rc=$?
+        why="with the other changed files of its commit: ${files[*]:1}"
+    done
     secs=$(( $(klp_now) - t0 ))
     if [ $rc -eq 0 ] && [ -f "$DIR/ko/$mod.ko" ]; then
         res=built
