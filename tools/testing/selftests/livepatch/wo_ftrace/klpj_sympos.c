@@ -17,8 +17,9 @@
  *
  * or "<object> <old_name>,<sympos> loaded=0" while the object is not
  * loaded.  at_pre_patch: the same, as it read at the last pre_patch
- * callback (the nops of an atomic replace are gone once it completes).  test-wo-ftrace-sympos.sh checks the sizes against kallsyms and
- * the addresses against /proc/kallsyms.
+ * callback (the nops of an atomic replace are gone once it completes).
+ * test-wo-ftrace-sympos.sh checks the sizes against kallsyms and the
+ * addresses against /proc/kallsyms.
  */
 
 #include <linux/kallsyms.h>
