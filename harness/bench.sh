@@ -40,9 +40,9 @@
 # or overflow (that guest part only, on the kernel already built: prints
 # its rows, exit status 0 when all were produced), BENCH_ONLY=enable (the
 # enable time only, on the default kernel already built: F=1 and F=1000
-# with T=10,000 sleeping kthreads, 3 runs each; prints the rows and the
-# medians of enable_ns, precheck_ns and window_ns, exit status 0 when all
-# rows were produced), BENCH_OVF_MEM.
+# with T=10,000 sleeping kthreads, BENCH_EN_REPS runs each, default 3;
+# prints the rows and the medians of enable_ns, precheck_ns and window_ns,
+# exit status 0 when all rows were produced), BENCH_OVF_MEM.
 # Exit status: 0 when every row was produced (target misses are reported,
 # not errors), 1 when a row is missing, 2 on a build or harness failure.
 set -uo pipefail
@@ -98,6 +98,7 @@ guest() {
     log=$OUT/vm-$part.log
     vmlog=$(KCONFIG=$cfg bash -c '. "$1/harness/lib.sh"; echo "$KLP_VMLOG"' - "$KLP_TOP")
     [ "$SMOKE" = 1 ] && env="KLPJB_SMOKE=1 "
+    [ -n "${BENCH_EN_REPS:-}" ] && env="${env}KLPJB_EN_REPS=$BENCH_EN_REPS "
     klp_log "booting the $cfg kernel under QEMU $ICOUNT for part '$part' (log: build/bench/vm-$part.log)"
     KCONFIG=$cfg VM_MEM=$mem VM_QEMU_ARGS="$ICOUNT" VM_TIMEOUT=${VM_TIMEOUT:-1200} \
         KLP_CMD="${env}KLPJB_CLOCK=icount bash /selftests/livepatch/wo_ftrace_bench/bench-guest.sh $part" \
