@@ -67,17 +67,10 @@ void klp_jump_sort_ranges(struct klp_jump_range *ranges, unsigned int nr)
 	sort(ranges, nr, sizeof(*ranges), klp_jump_range_cmp, NULL);
 }
 
-/**
- * klp_jump_find_range() - find the range that holds an address
- * @ranges:	sorted by klp_jump_sort_ranges()
- * @nr:		their number
- * @pc:		the address
- *
- * Return: the range holding @pc, or NULL.
- */
-const struct klp_jump_range *
-klp_jump_find_range(const struct klp_jump_range *ranges, unsigned int nr,
-		    unsigned long pc)
+/* klp_jump_find_range(), inlined into the check of each frame */
+static __always_inline const struct klp_jump_range *
+__klp_jump_find_range(const struct klp_jump_range *ranges, unsigned int nr,
+		      unsigned long pc)
 {
 	unsigned int lo = 0, hi = nr;
 
@@ -96,6 +89,21 @@ klp_jump_find_range(const struct klp_jump_range *ranges, unsigned int nr,
 	if (lo && pc < ranges[lo - 1].end)
 		return &ranges[lo - 1];
 	return NULL;
+}
+
+/**
+ * klp_jump_find_range() - find the range that holds an address
+ * @ranges:	sorted by klp_jump_sort_ranges()
+ * @nr:		their number
+ * @pc:		the address
+ *
+ * Return: the range holding @pc, or NULL.
+ */
+const struct klp_jump_range *
+klp_jump_find_range(const struct klp_jump_range *ranges, unsigned int nr,
+		    unsigned long pc)
+{
+	return __klp_jump_find_range(ranges, nr, pc);
 }
 
 struct klp_jump_walk {
@@ -131,7 +139,7 @@ static int klp_jump_check_frame(void *data, unsigned long pc)
 	const struct klp_jump_range *r;
 	struct klp_jump_blocker *b;
 
-	r = klp_jump_find_range(w->check->ranges, w->check->nr_ranges, pc);
+	r = __klp_jump_find_range(w->check->ranges, w->check->nr_ranges, pc);
 	if (!r) {
 		w->frame++;
 		return 0;

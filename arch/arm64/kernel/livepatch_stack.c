@@ -116,7 +116,7 @@ core_initcall(klp_tramps_init);
  * address further inside is one of the trampoline's own calls, made while
  * the real return address was already taken off the tracer's list.
  */
-static bool klp_in_tramp(unsigned long pc)
+static __always_inline bool klp_in_tramp(unsigned long pc)
 {
 	unsigned int i;
 
@@ -198,7 +198,7 @@ static bool klp_walk_text(struct klp_walk *w, unsigned long pc)
 	struct module *mod;
 	enum mod_mem_type type = MOD_TEXT;
 
-	if (pc - w->text < w->text_size)
+	if (pc - w->text < w->text_size || is_kernel_text(pc))
 		return true;
 	if (!__kernel_text_address(pc))
 		return false;
