@@ -38,7 +38,11 @@
 # BENCH_ONLY=klpc or klpb (that row of step 2 only, on the kernel already
 # built: prints the row, exit status 0 when it is "ok"), BENCH_ONLY=latency
 # or overflow (that guest part only, on the kernel already built: prints
-# its rows, exit status 0 when all were produced), BENCH_OVF_MEM.
+# its rows, exit status 0 when all were produced), BENCH_ONLY=enable (the
+# enable time only, on the default kernel already built: F=1 and F=1000
+# with T=10,000 sleeping kthreads, BENCH_EN_REPS runs each, default 3;
+# prints the rows and the medians of enable_ns, precheck_ns and window_ns,
+# exit status 0 when all rows were produced), BENCH_OVF_MEM.
 # Exit status: 0 when every row was produced (target misses are reported,
 # not errors), 1 when a row is missing, 2 on a build or harness failure.
 set -uo pipefail
@@ -69,14 +73,14 @@ version=$(make -s --no-print-directory -C "$KLP_SRC" kernelversion 2>/dev/null |
 
 # ---- 2. klp-convert and klp-build (host) --------------------------------------
 case ${BENCH_ONLY:-} in
-    ''|klpc|klpb|latency|overflow) ;;
-    *) klp_log "BENCH_ONLY=$BENCH_ONLY: only 'klpc', 'klpb', 'latency' and 'overflow' are known"; exit 2 ;;
+    ''|klpc|klpb|latency|overflow|enable) ;;
+    *) klp_log "BENCH_ONLY=$BENCH_ONLY: only 'klpc', 'klpb', 'latency', 'overflow' and 'enable' are known"; exit 2 ;;
 esac
-if [ "${BENCH_ONLY:-klpc}" = klpc ]; then
+if [ "${BENCH_ONLY:-klpc}" = klpc ] && [ "${BENCH_ONLY:-}" != enable ]; then
     klp_log "klp-convert: generating 10,000 relocations (build/bench/klpc)"
     "$KLP_TOP/$BENCH_DIR/klpc/klpc-time.sh" "$KLP_KBUILD" "$OUT/klpc" | tee -a "$rows"
 fi
-if [ "${BENCH_ONLY:-klpb}" = klpb ]; then
+if [ "${BENCH_ONLY:-klpb}" = klpb ] && [ "${BENCH_ONLY:-}" != enable ]; then
     klp_log "klp-build: a one-file fix, cold and warm (build/bench/klpb)"
     "$KLP_TOP/$BENCH_DIR/klpb/klpb-time.sh" "$KLP_KBUILD" "$KLP_SRC" "$OUT/klpb" | tee -a "$rows"
     klp_log "klp-build: header fixes reaching 35 and 384 objects, cold and warm (build/bench/klpb-hdr)"
@@ -94,6 +98,7 @@ guest() {
     log=$OUT/vm-$part.log
     vmlog=$(KCONFIG=$cfg bash -c '. "$1/harness/lib.sh"; echo "$KLP_VMLOG"' - "$KLP_TOP")
     [ "$SMOKE" = 1 ] && env="KLPJB_SMOKE=1 "
+    [ -n "${BENCH_EN_REPS:-}" ] && env="${env}KLPJB_EN_REPS=$BENCH_EN_REPS "
     klp_log "booting the $cfg kernel under QEMU $ICOUNT for part '$part' (log: build/bench/vm-$part.log)"
     KCONFIG=$cfg VM_MEM=$mem VM_QEMU_ARGS="$ICOUNT" VM_TIMEOUT=${VM_TIMEOUT:-1200} \
         KLP_CMD="${env}KLPJB_CLOCK=icount bash /selftests/livepatch/wo_ftrace_bench/bench-guest.sh $part" \
@@ -111,6 +116,34 @@ if [ "${BENCH_ONLY:-}" = latency ] || [ "${BENCH_ONLY:-}" = overflow ]; then
     [ "$BENCH_ONLY" = overflow ] && mem=${BENCH_OVF_MEM:-4G}
     guest "$BENCH_ONLY" default ${mem:+"$mem"}
     grep -q "^KLPJB-DONE part=$BENCH_ONLY .* missing=0" "$OUT/$BENCH_ONLY.rows"
+    exit $?
+fi
+
+if [ "${BENCH_ONLY:-}" = enable ]; then
+    guest enable default
+    # median of the runs of each F, for each time
+    awk '$1 == "KLPJB-ROW" && $2 == "enable" {
+        f = ""
+        for (i = 3; i <= NF; i++) {
+            split($i, kv, "=")
+            if (kv[1] == "F") f = kv[2]
+            else if (kv[1] ~ /^(enable|precheck|window)_ns$/) v[f, kv[1], ++n[f, kv[1]]] = kv[2]
+        }
+        fs[f] = 1
+    }
+    function median(f, k,   m, i, j, t, a) {
+        m = n[f, k]
+        for (i = 1; i <= m; i++) a[i] = v[f, k, i]
+        for (i = 2; i <= m; i++)
+            for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+        return m ? a[int((m + 1) / 2)] : "n/a"
+    }
+    END {
+        for (f in fs)
+            printf "enable F=%s: median of %d: enable_ns=%s precheck_ns=%s window_ns=%s\n", f,
+                n[f, "enable_ns"], median(f, "enable_ns"), median(f, "precheck_ns"), median(f, "window_ns")
+    }' "$OUT/enable.rows" | sort -t= -k2 -n >&2
+    grep -q "^KLPJB-DONE part=enable .* missing=0" "$OUT/enable.rows"
     exit $?
 fi
 

@@ -126,8 +126,10 @@ struct klp_jump_seen {
  *		inside stop_machine) twice, for klp_jump_signal_busy()
  * @nr_busy_pids: number of valid @busy_pids
  * @max_busy_pids: size of @busy_pids
- * @seen:	tasks found clean by klp_jump_precheck_tasks(), sorted
+ * @seen:	tasks walked by klp_jump_precheck_tasks()
  * @nr_seen:	number of @seen
+ * @seen_hash:	@seen by task pointer (jump_check.c), in @seen's allocation
+ * @seen_bits:	log2 of the number of slots of @seen_hash
  * @seen_all:	the pre-check looked at every task: each one that it did not
  *		find clean was running, or ran during its walk
  * @ran_logged:	@seen_all, and the tasks that ran since the pre-check began
@@ -141,6 +143,8 @@ struct klp_jump_check {
 	unsigned int nr_ranges;
 	struct klp_jump_seen *seen;
 	unsigned int nr_seen;
+	u32 *seen_hash;
+	unsigned int seen_bits;
 	bool seen_all;
 	bool ran_logged;
 	unsigned int nr_looked;

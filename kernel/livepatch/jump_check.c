@@ -34,8 +34,10 @@
  * hold the switch back as well, and writes nothing.
  */
 
-#include <linux/bsearch.h>
+#include <linux/hash.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/overflow.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/stat.h>
 #include <linux/sched/task.h>
@@ -65,17 +67,10 @@ void klp_jump_sort_ranges(struct klp_jump_range *ranges, unsigned int nr)
 	sort(ranges, nr, sizeof(*ranges), klp_jump_range_cmp, NULL);
 }
 
-/**
- * klp_jump_find_range() - find the range that holds an address
- * @ranges:	sorted by klp_jump_sort_ranges()
- * @nr:		their number
- * @pc:		the address
- *
- * Return: the range holding @pc, or NULL.
- */
-const struct klp_jump_range *
-klp_jump_find_range(const struct klp_jump_range *ranges, unsigned int nr,
-		    unsigned long pc)
+/* klp_jump_find_range(), inlined into the check of each frame */
+static __always_inline const struct klp_jump_range *
+__klp_jump_find_range(const struct klp_jump_range *ranges, unsigned int nr,
+		      unsigned long pc)
 {
 	unsigned int lo = 0, hi = nr;
 
@@ -94,6 +89,21 @@ klp_jump_find_range(const struct klp_jump_range *ranges, unsigned int nr,
 	if (lo && pc < ranges[lo - 1].end)
 		return &ranges[lo - 1];
 	return NULL;
+}
+
+/**
+ * klp_jump_find_range() - find the range that holds an address
+ * @ranges:	sorted by klp_jump_sort_ranges()
+ * @nr:		their number
+ * @pc:		the address
+ *
+ * Return: the range holding @pc, or NULL.
+ */
+const struct klp_jump_range *
+klp_jump_find_range(const struct klp_jump_range *ranges, unsigned int nr,
+		    unsigned long pc)
+{
+	return __klp_jump_find_range(ranges, nr, pc);
 }
 
 struct klp_jump_walk {
@@ -129,7 +139,7 @@ static int klp_jump_check_frame(void *data, unsigned long pc)
 	const struct klp_jump_range *r;
 	struct klp_jump_blocker *b;
 
-	r = klp_jump_find_range(w->check->ranges, w->check->nr_ranges, pc);
+	r = __klp_jump_find_range(w->check->ranges, w->check->nr_ranges, pc);
 	if (!r) {
 		w->frame++;
 		return 0;
@@ -174,13 +184,34 @@ static unsigned long klp_jump_switches(struct task_struct *task)
 	return READ_ONCE(task->nvcsw) + READ_ONCE(task->nivcsw);
 }
 
-static int klp_jump_seen_cmp(const void *a, const void *b)
+/*
+ * The tasks of check->seen[] by pointer: an open-addressing table of
+ * 1 << seen_bits slots, at least twice as many as the entries of seen[],
+ * each 0 (empty) or 1 + an index into seen[].  It lies in the allocation
+ * of seen[], after its last entry.
+ */
+static void klp_jump_seen_insert(struct klp_jump_check *check,
+				 unsigned int idx)
 {
-	const struct klp_jump_seen *sa = a, *sb = b;
+	unsigned int mask = (1U << check->seen_bits) - 1;
+	unsigned int i = hash_ptr(check->seen[idx].task, check->seen_bits);
 
-	if (sa->task != sb->task)
-		return sa->task < sb->task ? -1 : 1;
-	return 0;
+	while (check->seen_hash[i])
+		i = (i + 1) & mask;
+	check->seen_hash[i] = idx + 1;
+}
+
+static struct klp_jump_seen *klp_jump_seen_find(struct klp_jump_check *check,
+						struct task_struct *task)
+{
+	unsigned int mask = (1U << check->seen_bits) - 1;
+	unsigned int i = hash_ptr(task, check->seen_bits);
+	u32 slot;
+
+	for (; (slot = check->seen_hash[i]); i = (i + 1) & mask)
+		if (check->seen[slot - 1].task == task)
+			return &check->seen[slot - 1];
+	return NULL;
 }
 
 /**
@@ -241,8 +272,9 @@ static int klp_jump_precheck_locked(struct task_struct *task, void *data)
 	 * runqueue locked, on its way off the CPU.
 	 */
 	klp_jump_walk(check, task);
-	klp_jump_seen_record(&check->seen[check->nr_seen++], task,
+	klp_jump_seen_record(&check->seen[check->nr_seen], task,
 			     klp_jump_switches(task));
+	klp_jump_seen_insert(check, check->nr_seen++);
 	return 0;
 }
 
@@ -292,6 +324,8 @@ static bool klp_jump_precheck_break(struct task_struct *g,
 void klp_jump_precheck_tasks(struct klp_jump_check *check)
 {
 	unsigned int max_seen = READ_ONCE(nr_threads) + 64;
+	unsigned int bits = order_base_2(2 * max_seen);
+	size_t seen_size = array_size(max_seen, sizeof(*check->seen));
 	struct task_struct *g, *t;
 	unsigned int n = 0;
 
@@ -302,10 +336,16 @@ void klp_jump_precheck_tasks(struct klp_jump_check *check)
 					  GFP_KERNEL);
 	if (check->busy_pids)
 		check->max_busy_pids = 2 * max_seen;
-	check->seen = kvmalloc_array(max_seen, sizeof(*check->seen),
-				     GFP_KERNEL);
+	/* seen[], then its table by task pointer, zeroed (empty) */
+	check->seen = kvmalloc(size_add(seen_size,
+					array_size(1UL << bits,
+						   sizeof(*check->seen_hash))),
+			       GFP_KERNEL);
 	if (!check->seen)
 		return;
+	check->seen_bits = bits;
+	check->seen_hash = (u32 *)((char *)check->seen + seen_size);
+	memset(check->seen_hash, 0, sizeof(*check->seen_hash) << bits);
 
 	rcu_read_lock();
 	for_each_process_thread(g, t) {
@@ -319,18 +359,16 @@ void klp_jump_precheck_tasks(struct klp_jump_check *check)
 	check->seen_all = true;
 out:
 	rcu_read_unlock();
-
-	sort(check->seen, check->nr_seen, sizeof(*check->seen),
-	     klp_jump_seen_cmp, NULL);
 }
 
 static bool klp_jump_unchanged(struct klp_jump_check *check,
 			       struct task_struct *task)
 {
-	struct klp_jump_seen key = { .task = task }, *seen;
+	struct klp_jump_seen *seen;
 
-	seen = bsearch(&key, check->seen, check->nr_seen, sizeof(key),
-		       klp_jump_seen_cmp);
+	if (!check->nr_seen)
+		return false;
+	seen = klp_jump_seen_find(check, task);
 	return seen && klp_jump_seen_unchanged(seen, task);
 }
 

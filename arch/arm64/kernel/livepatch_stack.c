@@ -35,6 +35,7 @@
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
 #include <linux/livepatch.h>
+#include <linux/module.h>
 #include <linux/sched/task_stack.h>
 #include <linux/string.h>
 
@@ -115,7 +116,7 @@ core_initcall(klp_tramps_init);
  * address further inside is one of the trampoline's own calls, made while
  * the real return address was already taken off the tracer's list.
  */
-static bool klp_in_tramp(unsigned long pc)
+static __always_inline bool klp_in_tramp(unsigned long pc)
 {
 	unsigned int i;
 
@@ -171,13 +172,50 @@ static bool klp_in_entry_text(unsigned long pc)
 	       pc < (unsigned long)__entry_text_end;
 }
 
+/*
+ * @text and @text_size: the text region of the module of an earlier frame
+ * of this walk.  The walk runs with preemption off (the task is held off
+ * its CPU, or the CPUs are stopped): no module is freed meanwhile.
+ */
 struct klp_walk {
 	struct task_struct *task;
 	klp_arch_frame_fn fn;
 	void *data;
 	unsigned int frames;
 	int ret;
+	unsigned long text;
+	unsigned long text_size;
 };
+
+/*
+ * Whether @pc is kernel text, as __kernel_text_address() says.  A stack
+ * returns into the same module many times, and a module's text costs a
+ * search of the module tree: the region found is remembered for the rest
+ * of the walk.
+ */
+static bool klp_walk_text(struct klp_walk *w, unsigned long pc)
+{
+	struct module *mod;
+	enum mod_mem_type type = MOD_TEXT;
+
+	if (pc - w->text < w->text_size || is_kernel_text(pc))
+		return true;
+	if (!__kernel_text_address(pc))
+		return false;
+	if (core_kernel_text(pc))
+		return true;
+
+	preempt_disable();
+	mod = __module_text_address(pc);
+	if (mod) {
+		if (!within_module_mem_type(pc, mod, type))
+			type = MOD_INIT_TEXT;
+		w->text = (unsigned long)mod->mem[type].base;
+		w->text_size = mod->mem[type].size;
+	}
+	preempt_enable();
+	return true;
+}
 
 static bool klp_walk_frame(void *cookie, unsigned long pc, unsigned long fp)
 {
@@ -185,7 +223,7 @@ static bool klp_walk_frame(void *cookie, unsigned long pc, unsigned long fp)
 	struct pt_regs *regs;
 	unsigned long lr, ipc;
 
-	if (++w->frames > KLP_MAX_FRAMES || !__kernel_text_address(pc) ||
+	if (++w->frames > KLP_MAX_FRAMES || !klp_walk_text(w, pc) ||
 	    klp_in_tramp(pc)) {
 		w->ret = -EINVAL;
 		return false;

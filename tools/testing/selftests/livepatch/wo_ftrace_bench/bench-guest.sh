@@ -15,6 +15,10 @@
 #                            long with klpjb_blockpatch held pending by a
 #                            kthread asleep in klpjb_block (it sleeps over
 #                            the backend's wake-ups)
+#   bench-guest.sh enable   enable time only: klpjb_fpatch with EN_FS
+#                            functions, EN_T sleeping kthreads, EN_REPS
+#                            runs each ("enable" rows: enable_ns, the
+#                            pre-check and the stop_machine window)
 #   bench-guest.sh overflow the stop_machine window of a switch with
 #                            OVF_T sleeping kthreads, without and with load
 #                            (OVF_LOAD kthreads waking every jiffy), which
@@ -29,8 +33,8 @@
 # KLPJB_LAT_S, KLPJB_LAT_T, KLPJB_OVF_T, KLPJB_OVF_LOAD, KLPJB_OVF_F,
 # KLPJB_OVF_REPS, KLPJB_OVF_GAP_MS (how long each switch of the overflow
 # rows is held between its pre-check and stop_machine, by the test module
-# wo_ftrace/klpj_gap.ko: smoke sizes need it for the load to fill the log)
-# override.
+# wo_ftrace/klpj_gap.ko: smoke sizes need it for the load to fill the log),
+# KLPJB_EN_T, KLPJB_EN_FS, KLPJB_EN_REPS override.
 # Exit status: 0 when every row of the part was produced, 1 otherwise.
 
 set -u
@@ -48,6 +52,7 @@ if [ "${KLPJB_SMOKE:-0}" = 1 ]; then
 	LAT_S=${KLPJB_LAT_S:-5} LAT_T=${KLPJB_LAT_T:-100}
 	OVF_T=${KLPJB_OVF_T:-300} OVF_LOAD=${KLPJB_OVF_LOAD:-64}
 	OVF_REPS=${KLPJB_OVF_REPS:-1} OVF_GAP=${KLPJB_OVF_GAP_MS:-500}
+	EN_T=${KLPJB_EN_T:-40} EN_REPS=${KLPJB_EN_REPS:-1}
 else
 	CALLS=${KLPJB_CALLS:-1000000} FS=${KLPJB_FS:-"1 100 1000"}
 	TS=${KLPJB_TS:-"100 1000 10000"} REPS=${KLPJB_REPS:-5}
@@ -55,8 +60,10 @@ else
 	LAT_S=${KLPJB_LAT_S:-60} LAT_T=${KLPJB_LAT_T:-1000}
 	OVF_T=${KLPJB_OVF_T:-30000} OVF_LOAD=${KLPJB_OVF_LOAD:-256}
 	OVF_REPS=${KLPJB_OVF_REPS:-3} OVF_GAP=${KLPJB_OVF_GAP_MS:-0}
+	EN_T=${KLPJB_EN_T:-10000} EN_REPS=${KLPJB_EN_REPS:-3}
 fi
 OVF_F=${KLPJB_OVF_F:-100}
+EN_FS=${KLPJB_EN_FS:-"1 1000"}
 WORKS=${KLPJB_WORKS:-"0 32"}
 ROWS=0 MISSING=0
 
@@ -95,6 +102,7 @@ disable_patch() {
 }
 # set_gap MS: hold each switch MS ms before stop_machine (klpj_gap loaded)
 set_gap() { [ ! -e "$GAP" ] || echo "$1" > "$GAP"; }
+tasks_now() { local d n=0; for d in /proc/[0-9]*; do n=$((n + 1)); done; echo $n; }
 meminfo() { local k v r; while read -r k v r; do [ "$k" = "$1:" ] && echo "$v"; done < /proc/meminfo; }
 
 cleanup() {
@@ -185,6 +193,35 @@ if [ "$part" = far ]; then
 	fi
 fi
 
+# fpatch_row KIND F T REP TASKS: enable klpjb_fpatch with F functions, one
+# row with its stop_machine window, pre-check and enable time, disable
+fpatch_row() {
+	local kind=$1 f=$2 t=$3 rep=$4 tasks=$5 slab0 vm0 slab1 vm1 fc
+
+	slab0=$(meminfo Slab) vm0=$(meminfo VmallocUsed)
+	if ! enable_patch klpjb_fpatch nfuncs="$f"; then
+		fail "$kind F=$f T=$t rep=$rep: enable"
+		disable_patch klpjb_fpatch
+		return
+	fi
+	slab1=$(meminfo Slab) vm1=$(meminfo VmallocUsed)
+	fc=$(cat "$D/fcheck")
+	row "$kind" "F=$f" "T=$t" "rep=$rep" "tasks=$tasks" \
+		"window_ns=$(cat $S/last_window_ns)" \
+		"check_ns=$(cat $S/last_check_ns)" \
+		"write_ns=$(cat $S/last_write_ns)" \
+		"precheck_ns=$(cat $S/last_precheck_ns)" \
+		"looked=$(cat $S/last_looked 2>/dev/null || echo n/a)" \
+		"walked=$(cat $S/last_walked)" \
+		"seen=$(cat $S/last_seen)" \
+		"ranges=$(cat $S/last_ranges)" \
+		"enable_ns=$(cat /sys/module/klpjb_fpatch/parameters/enable_ns)" \
+		"$fc" "slab_kb=$((slab1 - slab0))" \
+		"vmalloc_kb=$((vm1 - vm0))"
+	disable_patch klpjb_fpatch ||
+		fail "$kind F=$f T=$t rep=$rep: disable"
+}
+
 # ---- stop_machine windows, enable time, memory ---------------------------
 if [ "$part" = default ]; then
 	echo "$FLOOR_RUNS" > "$D/floor" &&
@@ -198,28 +235,7 @@ if [ "$part" = default ]; then
 		tasks=$(ls -d /proc/[0-9]* | wc -l)
 		for f in $FS; do
 			for ((rep = 1; rep <= REPS; rep++)); do
-				slab0=$(meminfo Slab) vm0=$(meminfo VmallocUsed)
-				if ! enable_patch klpjb_fpatch nfuncs="$f"; then
-					fail "window F=$f T=$t rep=$rep: enable"
-					disable_patch klpjb_fpatch
-					continue
-				fi
-				slab1=$(meminfo Slab) vm1=$(meminfo VmallocUsed)
-				fc=$(cat "$D/fcheck")
-				row window "F=$f" "T=$t" "rep=$rep" "tasks=$tasks" \
-					"window_ns=$(cat $S/last_window_ns)" \
-					"check_ns=$(cat $S/last_check_ns)" \
-					"write_ns=$(cat $S/last_write_ns)" \
-					"precheck_ns=$(cat $S/last_precheck_ns)" \
-					"looked=$(cat $S/last_looked 2>/dev/null || echo n/a)" \
-					"walked=$(cat $S/last_walked)" \
-					"seen=$(cat $S/last_seen)" \
-					"ranges=$(cat $S/last_ranges)" \
-					"enable_ns=$(cat /sys/module/klpjb_fpatch/parameters/enable_ns)" \
-					"$fc" "slab_kb=$((slab1 - slab0))" \
-					"vmalloc_kb=$((vm1 - vm0))"
-				disable_patch klpjb_fpatch ||
-					fail "window F=$f T=$t rep=$rep: disable"
+				fpatch_row window "$f" "$t" "$rep" "$tasks"
 			done
 		done
 	done
@@ -229,8 +245,23 @@ if [ "$part" = default ]; then
 		"veneer_bytes=$(cat $S/veneer_bytes)"
 fi
 
+# ---- enable time only ------------------------------------------------------
+if [ "$part" = enable ]; then
+	echo $((EN_T + 10000)) > /proc/sys/kernel/threads-max
+	if echo "$EN_T" > "$D/sleepers"; then
+		tasks=$(tasks_now)
+		for f in $EN_FS; do
+			for ((rep = 1; rep <= EN_REPS; rep++)); do
+				fpatch_row enable "$f" "$EN_T" "$rep" "$tasks"
+			done
+		done
+	else
+		fail "enable: sleepers $EN_T"
+	fi
+	echo 0 > "$D/sleepers"
+fi
+
 # ---- latency while a patch is pending ------------------------------------
-tasks_now() { local d n=0; for d in /proc/[0-9]*; do n=$((n + 1)); done; echo $n; }
 if [ "$part" = latency ]; then
 	echo $((LAT_T + 10000)) > /proc/sys/kernel/threads-max
 	echo "$LAT_T" > "$D/sleepers" || fail "latency: sleepers $LAT_T"

@@ -77,6 +77,16 @@ overflow)
 		echo "FAIL: with load, looked=$looked < tasks=$tasks: the log did not overflow"
 		fails=$((fails + 1))
 	fi
+	# ... and the sleeping kthreads, unchanged since the pre-check walked
+	# them, found among the tasks it saw and not walked again
+	walked=${ovf##* walked=} walked=${walked%% *}
+	sleepers=${ovf##* T=} sleepers=${sleepers%% *}
+	if [ -n "$ovf" ] && [ "$walked" -le $((looked - sleepers)) ]; then
+		echo "ok: with load, walked=$walked <= looked=$looked - T=$sleepers (unchanged tasks not walked again)"
+	else
+		echo "FAIL: with load, walked=$walked > looked=$looked - T=$sleepers: unchanged tasks walked again"
+		fails=$((fails + 1))
+	fi
 	;;
 esac
 # a row with a time or a count missing was not really produced
