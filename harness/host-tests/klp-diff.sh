@@ -22,7 +22,7 @@ kd=$w/klp-diff
 t=$top/tools/klp-build/tests
 cd "$w" || exit 1
 
-build() { aarch64-linux-gnu-gcc -O2 -ffunction-sections -fdata-sections \
+build() { aarch64-linux-gnu-gcc -O2 -fno-PIE -ffunction-sections -fdata-sections \
 	-fno-asynchronous-unwind-tables -c "$t/fixture.c" -o "$2" $1; }
 build "" orig.o || { echo "FAIL fixture does not build"; exit 1; }
 
@@ -227,6 +227,21 @@ expect DATA 1
 grep -q "^klp-diff: fixture.c: 'table': changed data" <<< "$err" ||
 	fail "DATA: message: $err"
 
+# a changed read-only table of constants and strings is new data, and the
+# unchanged function using it is patched to use it; a table with a function
+# pointer (compared by address as often as read) stays refused
+run RODATA
+expect RODATA 0 "func quirk_of 0 __klp_new7_quirk_of" "data quirks"
+grep -q "^klp-diff: fixture.c: 'quirks': changed read-only table: carried as new data, with the functions using it$" <<< "$err" ||
+	fail "RODATA: message: $err"
+if [ "$rc" = 0 ] && ! strings o_RODATA.o | grep -q "gamma, fixed"; then
+	fail "RODATA: the new table's string is not in OUT.o"
+fi
+run RODATAOPS
+expect RODATAOPS 1
+grep -q "^klp-diff: fixture.c: 'fix_ops': changed data" <<< "$err" ||
+	fail "RODATAOPS: message: $err"
+
 # vmlinux ran its __init code at boot: a change there alone has nothing to
 # patch (exit 4); beside another change it is refused
 run INIT
@@ -315,7 +330,7 @@ expect DDFILE 3
 # With ftrace's patchable entries (one __patchable_function_entries section
 # per function), unchanged functions stay unchanged
 build -fpatchable-function-entry=2 orig.o || { echo "FAIL fixture does not build"; exit 1; }
-build() { aarch64-linux-gnu-gcc -O2 -ffunction-sections -fdata-sections \
+build() { aarch64-linux-gnu-gcc -O2 -fno-PIE -ffunction-sections -fdata-sections \
 	-fno-asynchronous-unwind-tables -fpatchable-function-entry=2 \
 	-c "$t/fixture.c" -o "$2" $1; }
 run BASE

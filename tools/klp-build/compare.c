@@ -450,6 +450,62 @@ static void compare_func(struct kdiff *d, struct ksym *p)
 			p->name);
 }
 
+static bool is_local(const struct ksym *s)
+{
+	return GELF_ST_BIND(s->s.st_info) == STB_LOCAL;
+}
+
+static bool plain_rodata(const struct ksym *s)
+{
+	const struct ksec *sec = s->sec;
+	struct ktarget t;
+	struct krela *r;
+	size_t n, i;
+
+	if (!prefixed(sec->name, ".rodata") || is_pool(sec) ||
+	    (sec->sh.sh_flags & (SHF_WRITE | SHF_EXECINSTR)) ||
+	    !(sec->sh.sh_flags & SHF_ALLOC))
+		return false;
+	r = kelf_relas_in(sec, s->s.st_value, s->s.st_value + s->s.st_size,
+			  &n);
+	for (i = 0; i < n; i++) {
+		kelf_resolve(&r[i], &t);
+		if ((t.sym && kelf_is_func_or_object(t.sym)) || !t.sec ||
+		    !is_pool(t.sec))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A changed local read-only table of constants (and of pointers to string
+ * or constant pool entries) is new data: the functions of the object using
+ * it then refer to another symbol, so they change and are patched with it,
+ * and unpatched code keeps reading the old copy.  Tables with other
+ * pointers may be compared by address (operations structures): refused.
+ */
+static void carry_rodata(struct kdiff *d)
+{
+	struct kelf *k = d->patched;
+	size_t i;
+
+	for (i = 0; i < k->nsyms; i++) {
+		struct ksym *p = &k->syms[i], *o = p->twin;
+
+		if (!o || !p->sec || !o->sec ||
+		    GELF_ST_TYPE(p->s.st_info) != STT_OBJECT ||
+		    !is_local(p) || !is_local(o) || !plain_rodata(p) ||
+		    !plain_rodata(o) || data_moved(p, o) ||
+		    kd_same_content(p, o))
+			continue;
+		fprintf(stderr,
+			"klp-diff: %s: '%s': changed read-only table: carried as new data, with the functions using it\n",
+			d->patched->file, p->name);
+		o->twin = NULL;
+		p->twin = NULL;
+	}
+}
+
 static void compare_data(struct kdiff *d, struct ksym *p)
 {
 	const char *what;
@@ -520,6 +576,7 @@ void kd_compare(struct kdiff *d)
 	struct kelf *k = d->patched;
 	size_t i;
 
+	carry_rodata(d);
 	for (i = 0; i < k->nsyms; i++) {
 		struct ksym *p = &k->syms[i];
 

@@ -398,3 +398,53 @@ int cap_check(int v)
 l_no:
 	return v;
 }
+
+/*
+ * A quirk table (constants and string pointers) and an operations table
+ * (a function pointer): a changed entry leaves the code using them as it
+ * was; only the first can be carried as new data.
+ */
+struct quirk {
+	unsigned short id;
+	unsigned short flags;
+	const char *name;
+};
+
+int ext_match(const struct quirk *q, int n, int id);
+
+static const struct quirk quirks[] = {
+	{ 0x10, 1, "alpha" },
+	{ 0x11, 2, "beta" },
+#ifdef V_RODATA
+	{ 0x12, 6, "gamma, fixed" },
+#else
+	{ 0x12, 4, "gamma" },
+#endif
+	{ 0x13, 8, "delta" },
+};
+
+int quirk_of(int id)
+{
+	return ext_match(quirks, 4, id);
+}
+
+struct fix_ops {
+	int (*fn)(int x);
+	int flag;
+};
+
+int ext_ops(const struct fix_ops *ops, int v);
+
+static const struct fix_ops fix_ops = {
+	.fn = ext_call,
+#ifdef V_RODATAOPS
+	.flag = 2,
+#else
+	.flag = 1,
+#endif
+};
+
+int ops_user(int v)
+{
+	return ext_ops(&fix_ops, v);
+}
