@@ -79,10 +79,12 @@ unload() {
 		sleep 0.1
 	done
 }
-# run_script FILE: run a case script from SCRIPTDIR, output indented
+# run_script FILE: run a case script from SCRIPTDIR, output indented; the
+# scripts bound their own waits by KLPB_WAIT (= WAIT): this limit comes
+# later, so that their message saying what they waited for is seen
 run_script() {
 	local rc
-	(cd "$SCRIPTDIR" && exec timeout "$WAIT" bash "./$1") < /dev/null > "$LOG" 2>&1
+	(cd "$SCRIPTDIR" && exec timeout "$((WAIT + 30))" bash "./$1") < /dev/null > "$LOG" 2>&1
 	rc=$?
 	sed 's/^/    | /' "$LOG"
 	return $rc
