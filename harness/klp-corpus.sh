@@ -123,6 +123,7 @@ reason() {
     case $l in
     'no functional change'*) echo nochange ;;
     *'code only'*'nothing to patch in a running kernel'*) echo boot-only ;;
+    *'changed enumerator values'*) echo "refused:changed enum values" ;;
     *'changed data'*|*'data '*'changed'*) echo "refused:changed data" ;;
     *'changed type definition'*) echo "refused:changed struct layout" ;;
     *__init*|*'init '*|*'.init'*) echo "refused:init code" ;;

@@ -92,6 +92,38 @@ case_ struct-moved 3 "$base
 int filler;" "struct s { int a; char c; };
 ${base/struct s \{ int a; \};/}
 int filler;"
+# an enumerator inserted before others with implicit values moves them,
+# which the running kernel's data and arrays sized by them keep (exit 3);
+# one that moves none is only a difference (exit 1)
+enm='enum e { E_A, E_B = 4, E_C, NR_E };
+enum { F_A, F_B };'
+case_ enum-insert 3 "$base
+$enm" "$base
+${enm/E_A,/E_X, E_A,}"
+case_ enum-insert-before-explicit 1 "$base
+$enm" "$base
+${enm/E_B = 4,/E_X, E_B = 4,}"
+case_ enum-before-sentinel 3 "$base
+$enm" "$base
+${enm/E_C,/E_C, E_D,}"
+case_ enum-value 3 "$base
+$enm" "$base
+${enm/E_B = 4/E_B = 5}"
+case_ enum-anon-insert 3 "$base
+$enm" "$base
+${enm/F_A, F_B/F_A, F_X, F_B}"
+case_ enum-append 1 "$base
+$enm" "$base
+${enm/F_A, F_B/F_A, F_B, F_C}"
+case_ enum-append-comma 1 "$base
+$enm" "$base
+${enm/F_A, F_B/F_A, F_B,}"
+case_ enum-insert-explicit 1 "$base
+$enm" "$base
+${enm/E_A,/E_A, E_Y = 2,}"
+case_ enum-removed 3 "$base
+$enm" "$base
+${enm/ E_C,/}"
 case_ unused-added 0 "$base" "$base
 static inline long new_helper(long v) { return v << 2; }"
 case_ used-added 1 "$base" "$base

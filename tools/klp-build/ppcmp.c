@@ -18,7 +18,11 @@
  * between the common first and last ones are the changed ones.  A changed
  * definition of a named struct or union (one present on both sides) is
  * reported apart: the running kernel's objects of that type keep the old
- * layout, which no live patch can change.
+ * layout, which no live patch can change.  So is an enum one of whose
+ * enumerators changes value or goes (one inserted before others with
+ * implicit values moves them, and the running kernel's data and the arrays
+ * they size keep the old ones); new enumerators that move none are only a
+ * difference.  An anonymous enum is known by its first enumerator.
  *
  *   klp-ppcmp -s FILE.i SUMMARY
  *
@@ -27,8 +31,8 @@
  * of the comparison may be such a summary.
  *
  * Exit status: 0 the code cannot differ (-s: written), 1 it may differ,
- * 2 error, 3 a struct or union definition changed (named on standard
- * error).  With -v, the first reason for 1 goes to standard error.
+ * 2 error, 3 a struct, union or enum definition changed (named on
+ * standard error).  With -v, the first reason for 1 goes to standard error.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -61,8 +65,11 @@ struct unit {
 	bool *live;			/* per item: code may be emitted for it */
 };
 
-/* What a struct/union definition item is, in a summary. */
-enum { NOT_TYPE = 0, STRUCT_DEF = 's', UNION_DEF = 'n' };
+/* What a type definition item is, in a summary. */
+enum {
+	NOT_TYPE = 0, STRUCT_DEF = 's', UNION_DEF = 'n', ENUM_DEF = 'e',
+	ANON_ENUM_DEF = 'a',
+};
 
 static bool verbose;
 
@@ -325,6 +332,40 @@ static const struct tok *type_tag(const struct unit *u, const struct item *it,
 	return &t[i];
 }
 
+/*
+ * The name of an enum definition, or NULL: the item is [typedef] enum
+ * [attributes] [TAG] { ... }; without a tag its first enumerator names it
+ * (*@kind ANON_ENUM_DEF).  Sets *@open to the index of its '{'.
+ */
+static const struct tok *enum_name(const struct unit *u,
+				   const struct item *it, int *kind,
+				   size_t *open)
+{
+	const struct tok *t = &u->toks[it->first];
+	size_t i = 0;
+
+	if (!tok_is(&t[it->nr - 1], "}"))
+		return NULL;
+	if (tok_is(&t[0], "typedef"))
+		i++;
+	if (i >= it->nr || !tok_is(&t[i], "enum"))
+		return NULL;
+	for (i++; i < it->nr && is_operator_word(&t[i]); i++)
+		if (i + 1 < it->nr && tok_is(&t[i + 1], "("))
+			i = skip_parens(t, i + 1, it->nr);
+	if (i + 2 < it->nr && tok_is(&t[i], "{")) {
+		*kind = ANON_ENUM_DEF;
+		*open = i;
+		return &t[i + 1];
+	}
+	if (i + 1 >= it->nr || !is_ident((unsigned char)t[i].s[0]) ||
+	    !tok_is(&t[i + 1], "{"))
+		return NULL;
+	*kind = ENUM_DEF;
+	*open = i + 1;
+	return &t[i];
+}
+
 static unsigned long hash_tok(const struct tok *t)
 {
 	unsigned long h = 2166136261UL;
@@ -398,8 +439,12 @@ static void mark_live(struct unit *u)
 struct sitem {
 	unsigned long long hash;	/* of its tokens */
 	bool unused;			/* a static inline no code names */
-	int type;			/* STRUCT_DEF, UNION_DEF or NOT_TYPE */
+	int type;			/* STRUCT_DEF, ..., NOT_TYPE */
 	char name[64];			/* its name or tag, or its first token */
+	uint32_t *enums;		/* enum: name and value hash of each
+					 * enumerator (enum_hashes())
+					 */
+	size_t nr_enums;
 };
 
 struct summary {
@@ -409,7 +454,64 @@ struct summary {
 };
 
 #define SUMMARY_PREFIX "klp-ppcmp summary "
-#define SUMMARY_MAGIC SUMMARY_PREFIX "2"
+#define SUMMARY_MAGIC SUMMARY_PREFIX "3"
+
+static void add_enum(struct sitem *e, uint32_t h, size_t *max)
+{
+	if (e->nr_enums == *max)
+		e->enums = grow(e->enums, max, sizeof(*e->enums));
+	e->enums[e->nr_enums++] = h;
+}
+
+static uint32_t hash32(uint32_t h, const struct tok *t)
+{
+	size_t k;
+
+	for (k = 0; k < t->len; k++)
+		h = (h ^ (unsigned char)t->s[k]) * 16777619U;
+	return (h ^ ' ') * 16777619U;
+}
+
+/*
+ * Two hashes per enumerator of the enum whose '{' is @open: of its name,
+ * and of how its value is given: the last explicit value at or before it
+ * (its expression's tokens) and how many enumerators after that one it is.
+ */
+static void enum_hashes(const struct unit *u, const struct item *it,
+			size_t open, struct sitem *e)
+{
+	const struct tok *t = &u->toks[it->first];
+	uint32_t base = 2166136261U, value;
+	size_t i, first = open + 1, max = 0;
+	unsigned int after = 0;
+	int depth = 0;
+
+	for (i = open + 1; i < it->nr; i++) {
+		if (i < it->nr - 1 && (depth || !tok_is(&t[i], ","))) {
+			if (t[i].len == 1 && strchr("([{", t[i].s[0]))
+				depth++;
+			else if (t[i].len == 1 && strchr(")]}", t[i].s[0]))
+				depth--;
+			continue;
+		}
+		if (i > first) {
+			if (i > first + 1 && tok_is(&t[first + 1], "=")) {
+				size_t k;
+
+				base = 2166136261U;
+				for (k = first + 2; k < i; k++)
+					base = hash32(base, &t[k]);
+				after = 0;
+			} else if (first > open + 1) {
+				after++;
+			}
+			value = (base ^ after) * 16777619U;
+			add_enum(e, hash32(2166136261U, &t[first]), &max);
+			add_enum(e, value, &max);
+		}
+		first = i + 1;
+	}
+}
 
 static void summarize(const struct unit *u, struct summary *sum)
 {
@@ -428,7 +530,13 @@ static void summarize(const struct unit *u, struct summary *sum)
 				      &u->toks[it->first];
 		const struct tok *tag = type_tag(u, it, &sum->it[i].type);
 		unsigned long long h = 14695981039346656037ULL;
+		size_t open;
 
+		if (!tag) {
+			tag = enum_name(u, it, &sum->it[i].type, &open);
+			if (tag)
+				enum_hashes(u, it, open, &sum->it[i]);
+		}
 		if (tag)
 			n = tag;
 		else
@@ -458,11 +566,16 @@ static int write_summary(const struct summary *sum, const char *path)
 		return -1;
 	}
 	fprintf(f, "%s\n", SUMMARY_MAGIC);
-	for (i = 0; i < sum->nr; i++)
-		fprintf(f, "%016llx %c %s\n", sum->it[i].hash,
-			sum->it[i].unused ? 'u' :
-			sum->it[i].type ? sum->it[i].type : '-',
-			sum->it[i].name);
+	for (i = 0; i < sum->nr; i++) {
+		const struct sitem *e = &sum->it[i];
+		size_t k;
+
+		fprintf(f, "%016llx %c %s", e->hash,
+			e->unused ? 'u' : e->type ? e->type : '-', e->name);
+		for (k = 0; k < e->nr_enums; k++)
+			fprintf(f, " %08x", e->enums[k]);
+		fputc('\n', f);
+	}
 	if (fclose(f)) {
 		fprintf(stderr, "klp-ppcmp: %s: write error\n", path);
 		return -1;
@@ -490,8 +603,19 @@ static int read_summary(const char *text, struct summary *sum)
 			return -1;
 		}
 		e->unused = flag == 'u';
-		e->type = flag == STRUCT_DEF || flag == UNION_DEF ? flag :
-			  NOT_TYPE;
+		e->type = strchr("sena", flag) ? flag : NOT_TYPE;
+		e->enums = NULL;
+		e->nr_enums = 0;
+		if (e->type == ENUM_DEF || e->type == ANON_ENUM_DEF) {
+			size_t emax = 0;
+			char *end;
+
+			p += used;
+			while (*p == ' ') {
+				add_enum(e, strtoul(p, &end, 16), &emax);
+				p = end;
+			}
+		}
 		sum->nr++;
 		p = strchr(p, '\n');
 		if (!p)
@@ -532,6 +656,15 @@ static int load(struct summary *sum, const char *path)
 	return ret;
 }
 
+static void free_summary(struct summary *sum)
+{
+	size_t i;
+
+	for (i = 0; i < sum->nr; i++)
+		free(sum->it[i].enums);
+	free(sum->it);
+}
+
 /* Whether item @i of @sum is a static inline function no code names. */
 static bool unused_inline(const struct summary *sum, size_t i)
 {
@@ -542,10 +675,26 @@ static bool unused_inline(const struct summary *sum, size_t i)
 	return sum->it[i].unused;
 }
 
+/* Whether every enumerator of enum @x is in @y, with the same value. */
+static bool enum_values_kept(const struct sitem *x, const struct sitem *y)
+{
+	size_t i, j;
+
+	for (i = 0; i + 1 < x->nr_enums; i += 2) {
+		for (j = 0; j + 1 < y->nr_enums; j += 2)
+			if (y->enums[j] == x->enums[i])
+				break;
+		if (j + 1 >= y->nr_enums || y->enums[j + 1] != x->enums[i + 1])
+			return false;
+	}
+	return true;
+}
+
 /*
- * Whether a struct or union that both units define changed: within the
- * items that differ (@a's [@a0, @a1) against @b's [@b0, @b1)), an item of
- * @a and one of @b define the same tag differently.
+ * Whether a type that both units define changed: within the items that
+ * differ (@a's [@a0, @a1) against @b's [@b0, @b1)), an item of @a and one
+ * of @b define the same tag differently (an enum: other than by added
+ * enumerators).
  */
 static bool type_changed(const struct summary *a, size_t a0, size_t a1,
 			 const struct summary *b, size_t b0, size_t b1)
@@ -562,12 +711,20 @@ static bool type_changed(const struct summary *a, size_t a0, size_t a1,
 
 			if (y->type != x->type || strcmp(y->name, x->name))
 				continue;
-			if (y->hash == x->hash)
+			if (y->hash == x->hash ||
+			    ((x->type == ENUM_DEF || x->type == ANON_ENUM_DEF) &&
+			     enum_values_kept(x, y)))
 				break;
-			fprintf(stderr,
-				"klp-ppcmp: %s: changed definition of %s %s\n",
-				b->path, x->type == STRUCT_DEF ? "struct" : "union",
-				x->name);
+			if (x->type == ANON_ENUM_DEF)
+				fprintf(stderr,
+					"klp-ppcmp: %s: changed definition of enum { %s, ... }\n",
+					b->path, x->name);
+			else
+				fprintf(stderr,
+					"klp-ppcmp: %s: changed definition of %s %s\n",
+					b->path, x->type == STRUCT_DEF ? "struct" :
+					x->type == UNION_DEF ? "union" : "enum",
+					x->name);
 			return true;
 		}
 	}
@@ -637,7 +794,7 @@ int main(int argc, char **argv)
 		if (load(&a, argv[2]))
 			return FAILED;
 		ret = write_summary(&a, argv[3]) ? FAILED : SAME;
-		free(a.it);
+		free_summary(&a);
 		return ret;
 	}
 	if (argc > 1 && !strcmp(argv[1], "-v")) {
@@ -650,7 +807,7 @@ int main(int argc, char **argv)
 	if (load(&a, argv[1]) || load(&b, argv[2]))
 		return FAILED;
 	ret = compare(&a, &b);
-	free(a.it);
-	free(b.it);
+	free_summary(&a);
+	free_summary(&b);
 	return ret;
 }
