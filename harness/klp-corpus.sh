@@ -143,8 +143,9 @@ headers_for() {
     local cmd h names
     cmd=$KLP_KBUILD/$(dirname "$1")/.$(basename "${1%.c}").o.cmd
     [ -f "$cmd" ] || return 0
-    names=$(grep -E 'error: ' "$2" | grep -oE "[‘'][A-Za-z_][A-Za-z0-9_]*[’']" |
-            tr -d "‘’'" | sort -u)
+    names=$(grep -E 'error: ' "$2" |
+            grep -oE "[‘']((struct|union|enum) )?[A-Za-z_][A-Za-z0-9_]*[’']" |
+            sed -E "s/^[‘'](struct |union |enum )?//; s/[’']\$//" | sort -u)
     [ -n "$names" ] || return 0
     sed -n 's#^ *\([^ $]*\.h\) *\\\{0,1\}$#\1#p' "$cmd" |
         sed -e "s#^$KLP_SRC/##" -e "s#^$(realpath --relative-to="$KLP_KBUILD" "$KLP_SRC")/##" |
