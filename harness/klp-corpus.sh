@@ -12,7 +12,8 @@
 #     per file can split one commit: a .c whose patch alone does not
 #     compile is tried again with the changed files it needs: the headers
 #     a .c reads that share its name or add a name its compiler errors
-#     quote, and the changed .c files whose compile fails (up to three
+#     quote, the files the update adds that an #include misses, and the
+#     changed .c files whose compile fails (up to three
 #     rounds; result "with the other changed files of its commit").  klp-build's verdict on a change that
 #     only touches vmlinux __init/__exit code (nothing to patch in a running
 #     kernel) is counted apart, like "no functional change"
@@ -130,7 +131,7 @@ reason() {
     *'assembly'*) echo "refused:assembly" ;;
     *'build system'*|*'generated'*) echo "refused:build input" ;;
     *'not built in this configuration'*|*'no object'*) echo "not-compiled" ;;
-    *'compilation failed'*) echo "failed:does not compile" ;;
+    *'compilation failed'*|*'preprocessing failed'*) echo "failed:does not compile" ;;
     '') echo "failed:no error line" ;;
     *) echo "refused:other" ;;
     esac
@@ -156,6 +157,21 @@ headers_for() {
            grep -qwF -f <(printf '%s\n' "$names"); then
             printf '%s\n' "$h"
         fi
+    done
+}
+
+# missing_for FILE LOG: the files this update adds that an #include in LOG
+# did not find (a header its commit creates), one per line
+missing_for() {
+    local x d p
+    grep -oE 'fatal error: [^:]+: No such file or directory' "$2" |
+        sed -E 's/^fatal error: //; s/: No such file or directory$//' | sort -u |
+    while IFS= read -r x; do
+        for d in include arch/arm64/include "$(dirname "$1")"; do
+            p=$d/$x
+            [ ! -f "$DIR/patches/$(printf '%s' "$p" | tr -c 'A-Za-z0-9' '_').patch" ] ||
+                printf '%s\n' "$p"
+        done
     done
 }
 
@@ -189,13 +205,15 @@ while IFS= read -r f; do
     res=$(reason "$log")
     # One commit cut in two by file: add the changed files it needs, at
     # most three rounds (the headers a .c reads that share its name or add
-    # a name its errors quote; the changed .c files whose compile fails)
+    # a name its errors quote; the files it adds that an #include misses;
+    # the changed .c files whose compile fails)
     files=("$f")
     for round in 1 2 3; do
         [ $rc -ne 0 ] && [ "$(reason "$log")" = "failed:does not compile" ] || break
         more=$({ users_of "$f" "$log"
                  for g in "${files[@]}"; do
                      [[ $g != *.c ]] || headers_for "$g" "$log"
+                     missing_for "$g" "$log"
                  done; } | sort -u | grep -vxF -f <(printf '%s\n' "${files[@]}"))
         [ -n "$more" ] || break
         # shellcheck disable=SC2206 # paths have no blanks
