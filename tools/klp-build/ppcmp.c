@@ -306,6 +306,28 @@ static const struct tok *static_inline_name(const struct unit *u,
 }
 
 /*
+ * For an item [typedef] KEYWORD [attributes] ... } (a type definition):
+ * the index of KEYWORD in *@kw, and that of the token after the attributes
+ * as the return value; 0 if the item does not end with a body.
+ */
+static size_t def_head(const struct unit *u, const struct item *it,
+		       size_t *kw)
+{
+	const struct tok *t = &u->toks[it->first];
+	size_t i = 0;
+
+	if (it->nr < 3 || !tok_is(&t[it->nr - 1], "}"))
+		return 0;
+	if (tok_is(&t[0], "typedef"))
+		i++;
+	*kw = i;
+	for (i++; i < it->nr && is_operator_word(&t[i]); i++)
+		if (i + 1 < it->nr && tok_is(&t[i + 1], "("))
+			i = skip_parens(t, i + 1, it->nr);
+	return i;
+}
+
+/*
  * The tag a named struct or union definition defines, or NULL: the item
  * is [typedef] struct|union [attributes] TAG { ... }.  Sets *@kind.
  */
@@ -313,19 +335,11 @@ static const struct tok *type_tag(const struct unit *u, const struct item *it,
 				  int *kind)
 {
 	const struct tok *t = &u->toks[it->first];
-	size_t i = 0;
+	size_t kw, i = def_head(u, it, &kw);
 
-	if (!tok_is(&t[it->nr - 1], "}"))
+	if (!i || (!tok_is(&t[kw], "struct") && !tok_is(&t[kw], "union")))
 		return NULL;
-	if (tok_is(&t[0], "typedef"))
-		i++;
-	if (i >= it->nr ||
-	    (!tok_is(&t[i], "struct") && !tok_is(&t[i], "union")))
-		return NULL;
-	*kind = tok_is(&t[i], "struct") ? STRUCT_DEF : UNION_DEF;
-	for (i++; i < it->nr && is_operator_word(&t[i]); i++)
-		if (i + 1 < it->nr && tok_is(&t[i + 1], "("))
-			i = skip_parens(t, i + 1, it->nr);
+	*kind = tok_is(&t[kw], "struct") ? STRUCT_DEF : UNION_DEF;
 	if (i + 1 >= it->nr || !is_ident((unsigned char)t[i].s[0]) ||
 	    !tok_is(&t[i + 1], "{"))
 		return NULL;
@@ -342,17 +356,10 @@ static const struct tok *enum_name(const struct unit *u,
 				   size_t *open)
 {
 	const struct tok *t = &u->toks[it->first];
-	size_t i = 0;
+	size_t kw, i = def_head(u, it, &kw);
 
-	if (!tok_is(&t[it->nr - 1], "}"))
+	if (!i || !tok_is(&t[kw], "enum"))
 		return NULL;
-	if (tok_is(&t[0], "typedef"))
-		i++;
-	if (i >= it->nr || !tok_is(&t[i], "enum"))
-		return NULL;
-	for (i++; i < it->nr && is_operator_word(&t[i]); i++)
-		if (i + 1 < it->nr && tok_is(&t[i + 1], "("))
-			i = skip_parens(t, i + 1, it->nr);
 	if (i + 2 < it->nr && tok_is(&t[i], "{")) {
 		*kind = ANON_ENUM_DEF;
 		*open = i;

@@ -1,5 +1,6 @@
 #!/bin/bash
-# c5_module_export: remove both modules if the test left them loaded.
+# c5_module_export: remove both modules (retried while busy); LOADED uses
+# it too.
 for m in livepatch_export_user livepatch_exporter; do
 	for i in $(seq 100); do
 		grep -q "^$m " /proc/modules || break

@@ -7,16 +7,7 @@
 # relocation, no depends=) and patches livepatch_export_user when it comes.
 set -u
 dir=/lib/modules/$(uname -r)/kernel/samples/livepatch
-unload() {
-	local m i
-	for m in livepatch_export_user livepatch_exporter; do
-		for i in $(seq 100); do
-			grep -q "^$m " /proc/modules || break
-			rmmod "$m" 2>/dev/null && break
-			sleep 0.1
-		done
-	done
-}
+unload() { bash ./c5_module_export-CLEANUP.sh > /dev/null 2>&1; }
 if grep -q '^livepatch_export' /proc/modules; then
 	echo "livepatch_exporter or livepatch_export_user already loaded"
 	exit 1
