@@ -222,22 +222,26 @@ fpatch_row() {
 		fail "$kind F=$f T=$t rep=$rep: disable"
 }
 
+# sweep KIND T FS REPS: with T sleepers, REPS fpatch rows KIND for each F
+# of FS
+sweep() {
+	local f rep tasks
+	echo "$2" > "$D/sleepers" || { fail "$1: sleepers $2"; return; }
+	tasks=$(tasks_now)
+	for f in $3; do
+		for ((rep = 1; rep <= $4; rep++)); do
+			fpatch_row "$1" "$f" "$2" "$rep" "$tasks"
+		done
+	done
+}
+
 # ---- stop_machine windows, enable time, memory ---------------------------
 if [ "$part" = default ]; then
 	echo "$FLOOR_RUNS" > "$D/floor" &&
 		row floor "$(cat "$D/floor")" || fail floor
 	echo $((${TS##* } + 10000)) > /proc/sys/kernel/threads-max
 	for t in $TS; do
-		if ! echo "$t" > "$D/sleepers"; then
-			fail "sleepers $t"
-			continue
-		fi
-		tasks=$(ls -d /proc/[0-9]* | wc -l)
-		for f in $FS; do
-			for ((rep = 1; rep <= REPS; rep++)); do
-				fpatch_row window "$f" "$t" "$rep" "$tasks"
-			done
-		done
+		sweep window "$t" "$FS" "$REPS"
 	done
 	echo 0 > "$D/sleepers"
 	row mem "site_bytes=$(cat $S/site_bytes)" \
@@ -248,16 +252,7 @@ fi
 # ---- enable time only ------------------------------------------------------
 if [ "$part" = enable ]; then
 	echo $((EN_T + 10000)) > /proc/sys/kernel/threads-max
-	if echo "$EN_T" > "$D/sleepers"; then
-		tasks=$(tasks_now)
-		for f in $EN_FS; do
-			for ((rep = 1; rep <= EN_REPS; rep++)); do
-				fpatch_row enable "$f" "$EN_T" "$rep" "$tasks"
-			done
-		done
-	else
-		fail "enable: sleepers $EN_T"
-	fi
+	sweep enable "$EN_T" "$EN_FS" "$EN_REPS"
 	echo 0 > "$D/sleepers"
 fi
 
