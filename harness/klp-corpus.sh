@@ -10,11 +10,12 @@
 #  4. run klp-build on each patch whose file that kernel compiles, with a
 #     time limit (KLP_CORPUS_TIMEOUT, default 900 s).  A stable update cut
 #     per file can split one commit: a .c whose patch alone does not
-#     compile is tried again with the changed files it needs: the headers
-#     a .c reads that share its name or add a name its compiler errors
-#     quote, the files the update adds that an #include misses, and the
-#     changed .c files whose compile fails (up to three
-#     rounds; result "with the other changed files of its commit").  klp-build's verdict on a change that
+#     compile is tried again with the changed files it needs: the changed
+#     headers that share its name or add a name its compiler errors quote
+#     (or a struct the failing line uses), the files the update adds that
+#     an #include misses, and the changed .c files whose compile fails (up
+#     to three rounds; result "with the other changed files of its
+#     commit").  klp-build's verdict on a change that
 #     only touches vmlinux __init/__exit code (nothing to patch in a running
 #     kernel) is counted apart, like "no functional change"
 #  5. boot the FROM kernel once and, for every module built, load it, wait
@@ -137,24 +138,52 @@ reason() {
     esac
 }
 
-# headers_for FILE.c LOG: the changed headers its object reads that share
-# its name (lib/fault-inject.c, include/linux/fault-inject.h) or whose
-# change adds a name the compiler errors of LOG quote, one per line
-headers_for() {
-    local cmd h names
-    cmd=$KLP_KBUILD/$(dirname "$1")/.$(basename "${1%.c}").o.cmd
-    [ -f "$cmd" ] || return 0
-    names=$(grep -E 'error: ' "$2" |
+# err_names LOG: the names the compiler errors of LOG quote, and the
+# struct/union/enum tags on the source lines they point at (as TO has them:
+# a file that fails is either changed, and then TO's, or the same in both),
+# C keywords left out, one per line
+err_names() {
+    local p l
+    {
+        grep -E 'error: ' "$1" |
             grep -oE "[‘']((struct|union|enum) )?[A-Za-z_][A-Za-z0-9_]*[’']" |
-            sed -E "s/^[‘'](struct |union |enum )?//; s/[’']\$//" | sort -u)
-    [ -n "$names" ] || return 0
-    sed -n 's#^ *\([^ $]*\.h\) *\\\{0,1\}$#\1#p' "$cmd" |
-        sed -e "s#^$KLP_SRC/##" -e "s#^$(realpath --relative-to="$KLP_KBUILD" "$KLP_SRC")/##" |
-        sort -u | grep -xF -f "$DIR/headers" |
+            sed -E "s/^[‘'](struct |union |enum )?//; s/[’']\$//"
+        grep -oE '/src/[^: ]+:[0-9]+:[0-9]+: error' "$1" |
+            sed -E 's#^/src/##; s#:([0-9]+):[0-9]+: error$# \1#' | sort -u |
+        while read -r p l; do
+            [ -f "$b/$p" ] && sed -n "${l}p" "$b/$p"
+        done | grep -oE '\<(struct|union|enum) [A-Za-z_][A-Za-z0-9_]*' | sed -E 's/^[a-z]+ //'
+    } | grep -vxE 'do|while|if|else|for|return|sizeof|typeof|struct|union|enum|const|static|inline|extern|void|int|char|long|unsigned|signed|bool' |
+        sort -u
+}
+
+# headers_for FILE LOG: the changed headers that FILE's object reads (a .c,
+# from kbuild's .cmd) and that share its name (lib/fault-inject.c,
+# include/linux/fault-inject.h) or whose change adds a name err_names finds;
+# when none of those does (a header FILE's change includes anew, or FILE is
+# a header), every changed header whose change adds such a name
+headers_for() {
+    local cmd names found
+    names=$(err_names "$2")
+    cmd=$KLP_KBUILD/$(dirname "$1")/.$(basename "${1%.c}").o.cmd
+    if [[ $1 == *.c ]] && [ -f "$cmd" ]; then
+        found=$(sed -n 's#^ *\([^ $]*\.h\) *\\\{0,1\}$#\1#p' "$cmd" |
+            sed -e "s#^$KLP_SRC/##" -e "s#^$(realpath --relative-to="$KLP_KBUILD" "$KLP_SRC")/##" |
+            sort -u | grep -xF -f "$DIR/headers" | adds_names "$1" "$names")
+        [ -z "$found" ] || { printf '%s\n' "$found"; return 0; }
+    fi
+    adds_names "$1" "$names" < "$DIR/headers"
+}
+
+# adds_names FILE NAMES: the headers read from stdin that share FILE's name
+# or whose patch adds a line with one of NAMES
+adds_names() {
+    local h
     while IFS= read -r h; do
         if [ "$(basename "$h" .h)" = "$(basename "$1" .c)" ] ||
-           grep -E '^\+' "$DIR/patches/$(printf '%s' "$h" | tr -c 'A-Za-z0-9' '_').patch" |
-           grep -qwF -f <(printf '%s\n' "$names"); then
+           { [ -n "$2" ] &&
+             grep -E '^\+' "$DIR/patches/$(printf '%s' "$h" | tr -c 'A-Za-z0-9' '_').patch" |
+             grep -qwF -f <(printf '%s\n' "$2"); }; then
             printf '%s\n' "$h"
         fi
     done
@@ -176,11 +205,12 @@ missing_for() {
 }
 
 # users_of FILE LOG: the .c files changed by this update whose compile
-# failed in LOG, one per line
+# failed in LOG (an error in it, or its object named failed), one per line
 users_of() {
-    grep -oE '/src/[^: ]+\.c:[0-9]+:[0-9]+: error' "$2" |
-        sed -e 's#^/src/##' -e 's#:[0-9]*:[0-9]*: error$##' | sort -u |
-        grep -xF -f "$DIR/todo"
+    { grep -oE '/src/[^: ]+\.c:[0-9]+:[0-9]+: error' "$2" |
+        sed -e 's#^/src/##' -e 's#:[0-9]*:[0-9]*: error$##'
+      sed -n 's#^klp-build: failed: patched \(.*\)\.o$#\1.c#p' "$2"
+    } | sort -u | grep -xF -f "$DIR/todo"
 }
 
 # build MOD PATCH LOG: klp-build's status, 124 on timeout
@@ -212,7 +242,7 @@ while IFS= read -r f; do
         [ $rc -ne 0 ] && [ "$(reason "$log")" = "failed:does not compile" ] || break
         more=$({ users_of "$f" "$log"
                  for g in "${files[@]}"; do
-                     [[ $g != *.c ]] || headers_for "$g" "$log"
+                     headers_for "$g" "$log"
                      missing_for "$g" "$log"
                  done; } | sort -u | grep -vxF -f <(printf '%s\n' "${files[@]}"))
         [ -n "$more" ] || break
