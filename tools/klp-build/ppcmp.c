@@ -784,7 +784,7 @@ static int compare(const struct summary *a, const struct summary *b)
 	return SAME;
 }
 
-static void usage(void)
+static void print_usage(void)
 {
 	fprintf(stderr,
 		"usage: klp-ppcmp [-v] ORIG PATCHED   (each a .i or a summary)\n"
@@ -810,7 +810,7 @@ int main(int argc, char **argv)
 		argc--;
 	}
 	if (argc != 3)
-		usage();
+		print_usage();
 	if (load(&a, argv[1]) || load(&b, argv[2]))
 		return FAILED;
 	ret = compare(&a, &b);
