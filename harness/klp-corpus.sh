@@ -13,8 +13,8 @@
 #     compile is tried again with the changed files it needs: the changed
 #     headers that share its name or add a name its compiler errors quote
 #     (or a struct the failing line uses), the files the update adds that
-#     an #include misses, and the changed .c files whose compile fails (up
-#     to three rounds; result "with the other changed files of its
+#     an #include misses, or else the changed .c files whose compile fails
+#     (up to three rounds; result "with the other changed files of its
 #     commit").  klp-build's verdict on a change that
 #     only touches vmlinux __init/__exit code (nothing to patch in a running
 #     kernel) is counted apart, like "no functional change"
@@ -159,9 +159,11 @@ err_names() {
 
 # headers_for FILE LOG: the changed headers that FILE's object reads (a .c,
 # from kbuild's .cmd) and that share its name (lib/fault-inject.c,
-# include/linux/fault-inject.h) or whose change adds a name err_names finds;
-# when none of those does (a header FILE's change includes anew, or FILE is
-# a header), every changed header whose change adds such a name
+# include/linux/fault-inject.h) or whose change adds a line with a name
+# err_names finds; when none does (a header FILE's change includes anew, or
+# FILE is a header), every changed header whose change adds a top-level
+# line (a definition, declaration or #define, not a member or a statement)
+# with such a name
 headers_for() {
     local cmd names found
     names=$(err_names "$2")
@@ -169,20 +171,21 @@ headers_for() {
     if [[ $1 == *.c ]] && [ -f "$cmd" ]; then
         found=$(sed -n 's#^ *\([^ $]*\.h\) *\\\{0,1\}$#\1#p' "$cmd" |
             sed -e "s#^$KLP_SRC/##" -e "s#^$(realpath --relative-to="$KLP_KBUILD" "$KLP_SRC")/##" |
-            sort -u | grep -xF -f "$DIR/headers" | adds_names "$1" "$names")
+            sort -u | grep -xF -f "$DIR/headers" |
+            adds_names "$(basename "${1%.c}")" "$names" '^\+')
         [ -z "$found" ] || { printf '%s\n' "$found"; return 0; }
     fi
-    adds_names "$1" "$names" < "$DIR/headers"
+    adds_names '' "$names" '^\+[^-+[:space:]/*]' < "$DIR/headers"
 }
 
-# adds_names FILE NAMES: the headers read from stdin that share FILE's name
-# or whose patch adds a line with one of NAMES
+# adds_names BASE NAMES LINES: the headers read from stdin named BASE.h, or
+# whose patch has a line matching the regex LINES with a word of NAMES
 adds_names() {
     local h
     while IFS= read -r h; do
-        if [ "$(basename "$h" .h)" = "$(basename "$1" .c)" ] ||
+        if [ "$(basename "$h" .h)" = "$1" ] ||
            { [ -n "$2" ] &&
-             grep -E '^\+' "$DIR/patches/$(printf '%s' "$h" | tr -c 'A-Za-z0-9' '_').patch" |
+             grep -E "$3" "$DIR/patches/$(printf '%s' "$h" | tr -c 'A-Za-z0-9' '_').patch" |
              grep -qwF -f <(printf '%s\n' "$2"); }; then
             printf '%s\n' "$h"
         fi
@@ -234,17 +237,20 @@ while IFS= read -r f; do
     rc=$? why=
     res=$(reason "$log")
     # One commit cut in two by file: add the changed files it needs, at
-    # most three rounds (the headers a .c reads that share its name or add
-    # a name its errors quote; the files it adds that an #include misses;
-    # the changed .c files whose compile fails)
+    # most three rounds (the headers that share its name or add a name its
+    # errors quote; the files it adds that an #include misses; when neither
+    # finds one, the changed .c files whose compile fails)
     files=("$f")
     for round in 1 2 3; do
         [ $rc -ne 0 ] && [ "$(reason "$log")" = "failed:does not compile" ] || break
-        more=$({ users_of "$f" "$log"
-                 for g in "${files[@]}"; do
-                     headers_for "$g" "$log"
-                     missing_for "$g" "$log"
-                 done; } | sort -u | grep -vxF -f <(printf '%s\n' "${files[@]}"))
+        # headers first: a header that moved a definition away breaks every
+        # changed .c that includes it, and those are not its commit
+        more=$(for g in "${files[@]}"; do
+                   headers_for "$g" "$log"
+                   missing_for "$g" "$log"
+               done | sort -u | grep -vxF -f <(printf '%s\n' "${files[@]}"))
+        [ -n "$more" ] ||
+            more=$(users_of "$f" "$log" | grep -vxF -f <(printf '%s\n' "${files[@]}"))
         [ -n "$more" ] || break
         # shellcheck disable=SC2206 # paths have no blanks
         files+=($more)
