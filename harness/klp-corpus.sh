@@ -161,9 +161,9 @@ err_names() {
 # from kbuild's .cmd) and that share its name (lib/fault-inject.c,
 # include/linux/fault-inject.h) or whose change adds a line with a name
 # err_names finds; when none does (a header FILE's change includes anew, or
-# FILE is a header), every changed header whose change adds a top-level
-# line (a definition, declaration or #define, not a member or a statement)
-# with such a name
+# FILE is a header), every changed header whose change adds or removes a
+# top-level line (a definition, declaration or #define, not a member or a
+# statement) with such a name
 headers_for() {
     local cmd names found
     names=$(err_names "$2")
@@ -175,7 +175,7 @@ headers_for() {
             adds_names "$(basename "${1%.c}")" "$names" '^\+')
         [ -z "$found" ] || { printf '%s\n' "$found"; return 0; }
     fi
-    adds_names '' "$names" '^\+[^-+[:space:]/*]' < "$DIR/headers"
+    adds_names '' "$names" '^[-+][^-+[:space:]/*]' < "$DIR/headers"
 }
 
 # adds_names BASE NAMES LINES: the headers read from stdin named BASE.h, or
