@@ -242,6 +242,21 @@ expect RODATAOPS 1
 grep -q "^klp-diff: fixture.c: 'fix_ops': changed data" <<< "$err" ||
 	fail "RODATAOPS: message: $err"
 
+# __COUNTER__ numbers moved by something before them (a header's new
+# guard): the __UNIQUE_ID_ objects are paired by content and a string
+# spelling such names is the same string; a changed entry stays refused,
+# with its number moved too (paired in order, not new beside a lost one)
+run COUNTER
+expect COUNTER 3
+run COUNTERDATA
+expect COUNTERDATA 1
+grep -q "^klp-diff: fixture.c: '__UNIQUE_ID___fx_tbl[0-9]*': changed data" <<< "$err" ||
+	fail "COUNTERDATA: message: $err"
+run COUNTERMOVED
+expect COUNTERMOVED 1
+grep -q "^klp-diff: fixture.c: '__UNIQUE_ID___fx_tbl[0-9]*': changed data" <<< "$err" ||
+	fail "COUNTERMOVED: message: $err"
+
 # vmlinux ran its __init code at boot: a change there alone has nothing to
 # patch (exit 4); beside another change it is refused
 run INIT

@@ -101,12 +101,65 @@ static bool pool_equal(const struct ktarget *a, const struct ktarget *b)
 		size_t lx = strnlen(x, sa->sh.sh_size - a->off);
 		size_t ly = strnlen(y, sb->sh.sh_size - b->off);
 
-		return lx == ly && !memcmp(x, y, lx);
+		return kd_counter_equal((const unsigned char *)x, lx,
+					(const unsigned char *)y, ly);
 	}
 	n = sa->sh.sh_entsize ? sa->sh.sh_entsize : 1;
 	if (a->off + n > sa->sh.sh_size || b->off + n > sb->sh.sh_size)
 		return false;
 	return !memcmp(sa->data + a->off, sb->data + b->off, n);
+}
+
+#define UNIQUE_ID	"__UNIQUE_ID_"
+
+static bool is_ident(unsigned char c)
+{
+	return isalnum(c) || c == '_';
+}
+
+/* Length of the name at @s (at most @n bytes) without trailing digits. */
+static size_t stem_len(const unsigned char *s, size_t n, size_t *end)
+{
+	size_t e = 0, l;
+
+	while (e < n && is_ident(s[e]))
+		e++;
+	for (l = e; l > strlen(UNIQUE_ID) && isdigit(s[l - 1]); l--)
+		;
+	*end = e;
+	return l;
+}
+
+size_t kd_counter_stem(const char *name)
+{
+	size_t end;
+
+	if (!prefixed(name, UNIQUE_ID))
+		return 0;
+	return stem_len((const unsigned char *)name, strlen(name), &end);
+}
+
+bool kd_counter_equal(const unsigned char *a, size_t la,
+		      const unsigned char *b, size_t lb)
+{
+	const size_t lu = strlen(UNIQUE_ID);
+	size_t i = 0, j = 0, ei, ej, si, sj;
+
+	while (i < la && j < lb) {
+		if (la - i > lu && lb - j > lu &&
+		    !memcmp(a + i, UNIQUE_ID, lu) && !memcmp(b + j, UNIQUE_ID, lu)) {
+			si = stem_len(a + i, la - i, &ei);
+			sj = stem_len(b + j, lb - j, &ej);
+			if (si != sj || memcmp(a + i, b + j, si))
+				return false;
+			i += ei;
+			j += ej;
+			continue;
+		}
+		if (a[i++] != b[j++])
+			return false;
+	}
+	return i == la && j == lb;
 }
 
 /* A defined label (not a function or object) is a place in its section. */
@@ -205,6 +258,21 @@ static uint64_t file_field(const struct ksym *s)
 	return kd_is_dyndbg(s) ? 2 * sizeof(uint64_t) : (uint64_t)-1;
 }
 
+/* Objects without relocations whose bytes differ in __COUNTER__ only. */
+static bool counter_only(const struct ksym *p, const struct ksym *o)
+{
+	size_t np, no;
+
+	if (GELF_ST_TYPE(p->s.st_info) != STT_OBJECT ||
+	    !p->sec->data || !o->sec->data)
+		return false;
+	kelf_relas_in(p->sec, p->s.st_value, p->s.st_value + p->s.st_size, &np);
+	kelf_relas_in(o->sec, o->s.st_value, o->s.st_value + o->s.st_size, &no);
+	return !np && !no &&
+	       kd_counter_equal(p->sec->data + p->s.st_value, p->s.st_size,
+				o->sec->data + o->s.st_value, o->s.st_size);
+}
+
 /*
  * Compare @p (patched) with @o (original).  Return -1 if equal, else the
  * first offset that differs, with @what saying why.
@@ -219,6 +287,8 @@ static int64_t sym_diff(const struct ksym *p, const struct ksym *o,
 	int64_t ret = -1;
 
 	*what = "bytes";
+	if (counter_only(p, o))
+		return -1;
 	if (p->s.st_size != o->s.st_size) {
 		*what = "size";
 		return p->s.st_size < o->s.st_size ? p->s.st_size :

@@ -59,6 +59,13 @@ static bool is_static_local(const struct ksym *s)
 	return ret;
 }
 
+/* An object named by __UNIQUE_ID(): its number is not its identity. */
+static bool is_counter_named(const struct ksym *s)
+{
+	return GELF_ST_TYPE(s->s.st_info) == STT_OBJECT &&
+	       kd_counter_stem(s->name);
+}
+
 static bool same_kind(const struct ksym *a, const struct ksym *b)
 {
 	return GELF_ST_TYPE(a->s.st_info) == GELF_ST_TYPE(b->s.st_info);
@@ -344,7 +351,7 @@ static void by_name(struct kdiff *d, bool all)
 		struct ksym *p = &pk->syms[i], *o;
 
 		if (!correlatable(p) || p->twin ||
-		    (!all && is_static_local(p)))
+		    (!all && (is_static_local(p) || is_counter_named(p))))
 			continue;
 		if (count_named(pk, p->name, false) != 1 ||
 		    count_named(ok, p->name, false) != 1)
@@ -426,6 +433,80 @@ static void by_const_content(struct kdiff *d)
 }
 
 /*
+ * Objects named by __UNIQUE_ID() (OF_EARLYCON_DECLARE()'s table entries)
+ * by the name without its number and by content, once the functions they
+ * point to are paired; what is left is paired by exact name after.
+ */
+static void by_counter_content(struct kdiff *d)
+{
+	struct kelf *pk = d->patched, *ok = d->orig;
+	size_t i, j, l;
+
+	for (i = 0; i < pk->nsyms; i++) {
+		struct ksym *p = &pk->syms[i];
+
+		if (!correlatable(p) || p->twin || !is_counter_named(p))
+			continue;
+		l = kd_counter_stem(p->name);
+		for (j = 0; j < ok->nsyms; j++) {
+			struct ksym *o = &ok->syms[j];
+
+			if (correlatable(o) && !o->twin && is_counter_named(o) &&
+			    kd_counter_stem(o->name) == l &&
+			    !strncmp(p->name, o->name, l) &&
+			    kd_same_content(p, o)) {
+				pair(d, p, o);
+				break;
+			}
+		}
+	}
+}
+
+/* The first unmatched object of @k named by __UNIQUE_ID(@name's stem). */
+static struct ksym *next_counter_named(struct kelf *k, const char *name,
+				       size_t l, size_t *count)
+{
+	struct ksym *first = NULL;
+	size_t i;
+
+	*count = 0;
+	for (i = 0; i < k->nsyms; i++) {
+		struct ksym *s = &k->syms[i];
+
+		if (correlatable(s) && !s->twin && is_counter_named(s) &&
+		    kd_counter_stem(s->name) == l && !strncmp(s->name, name, l)) {
+			first = first ? first : s;
+			(*count)++;
+		}
+	}
+	return first;
+}
+
+/*
+ * What by_counter_content() left, in order when both sides have as many:
+ * a changed entry is then changed data, not a new object beside a lost one.
+ */
+static void by_counter_order(struct kdiff *d)
+{
+	struct ksym *p, *o;
+	size_t i, l, np, no;
+
+	for (i = 0; i < d->patched->nsyms; i++) {
+		p = &d->patched->syms[i];
+		if (!correlatable(p) || p->twin || !is_counter_named(p))
+			continue;
+		l = kd_counter_stem(p->name);
+		p = next_counter_named(d->patched, p->name, l, &np);
+		o = next_counter_named(d->orig, p->name, l, &no);
+		while (o && np == no && same_kind(p, o)) {
+			pair(d, p, o);
+			p = next_counter_named(d->patched, p->name, l, &np);
+			o = p ? next_counter_named(d->orig, p->name, l, &no) : NULL;
+		}
+	}
+}
+
+/*
  * Dynamic debug descriptors by content: format, function, file and line.
  * One with no equal in the original is new data of the module (registered
  * in its own __dyndbg section), and its users are changed.
@@ -483,7 +564,9 @@ int kd_correlate(struct kdiff *d)
 	by_name(d, false);
 	ret = by_parent(d);
 	by_const_content(d);
+	by_counter_content(d);
 	by_name(d, true);
+	by_counter_order(d);
 	if (by_base_name(d))
 		ret = -1;
 	by_content(d);

@@ -378,6 +378,34 @@ bool kd_target_equal(const struct ktarget *pa, const struct ktarget *pb);
 bool kd_is_dyndbg(const struct ksym *s);
 
 /**
+ * kd_counter_stem() - length of a __UNIQUE_ID() name without its number
+ * @name: a symbol name
+ *
+ * __UNIQUE_ID(prefix) appends a __COUNTER__ value, which moves whenever
+ * anything before it in the translation unit (a header included) uses
+ * __COUNTER__.
+ *
+ * Return: the length of @name without its trailing digits when @name
+ * starts with "__UNIQUE_ID_", else 0.
+ */
+size_t kd_counter_stem(const char *name);
+
+/**
+ * kd_counter_equal() - whether two byte strings differ in __COUNTER__ only
+ * @a: bytes of the patched object
+ * @la: their length
+ * @b: bytes of the original
+ * @lb: their length
+ *
+ * Strings that spell __UNIQUE_ID() names (a trace event's print_fmt of
+ * min()) are compared with the numbers of those names left out.
+ *
+ * Return: true if equal so.
+ */
+bool kd_counter_equal(const unsigned char *a, size_t la,
+		      const unsigned char *b, size_t lb);
+
+/**
  * kd_same_content() - whether two symbols have the same bytes and targets
  * @p: a symbol of the patched object
  * @o: a symbol of the original

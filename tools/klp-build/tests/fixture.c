@@ -448,3 +448,50 @@ int ops_user(int v)
 {
 	return ext_ops(&fix_ops, v);
 }
+
+/*
+ * Names made with __COUNTER__ (__UNIQUE_ID(), as OF_EARLYCON_DECLARE()
+ * names its table entries) and a string that spells such names (a trace
+ * event's print_fmt of min()): a header that now uses __COUNTER__ moves
+ * every number after it, and nothing else changes.
+ */
+#define FX_CAT2(a, b)	a##b
+#define FX_CAT(a, b)	FX_CAT2(a, b)
+#define FX_UNIQUE(p)	FX_CAT(__UNIQUE_ID_, FX_CAT(p, __COUNTER__))
+#define FX_STR2(x)	#x
+#define FX_STR(x)	FX_STR2(x)
+#define FX_C2		(__COUNTER__ + __COUNTER__)
+#define FX_C10		(FX_C2 + FX_C2 + FX_C2 + FX_C2 + FX_C2)
+
+#if defined(V_COUNTER) || defined(V_COUNTERMOVED)
+enum { fx_counter_used = FX_C10 };
+#endif
+
+struct fx_entry {
+	char name[8];
+	int (*setup)(int x);
+};
+
+static int fx_setup(int x)
+{
+	return ext_call(x) + 3;
+}
+
+#define FX_ENTRY(nm)							\
+	static const struct fx_entry FX_UNIQUE(__fx_tbl)		\
+	__attribute__((used, aligned(8), section("__fx_table"))) =	\
+	{ nm, fx_setup }
+
+FX_ENTRY("one");
+#if defined(V_COUNTERDATA) || defined(V_COUNTERMOVED)
+FX_ENTRY("two, b");
+#else
+FX_ENTRY("two");
+#endif
+
+static const char fx_fmt[] = FX_STR(FX_UNIQUE(x_) < FX_UNIQUE(y_));
+
+int fx_fmt_at(int i)
+{
+	return fx_fmt[i & 15];
+}
