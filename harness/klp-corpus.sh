@@ -128,6 +128,7 @@ reason() {
     *'changed enumerator values'*) echo "refused:changed enum values" ;;
     *'changed data'*|*'data '*'changed'*) echo "refused:changed data" ;;
     *'changed type definition'*) echo "refused:changed struct layout" ;;
+    *'(not patchable)'*) echo "refused:code the backend cannot redirect" ;;
     *__init*|*'init '*|*'.init'*) echo "refused:init code" ;;
     *'assembly'*) echo "refused:assembly" ;;
     *'build system'*|*'generated'*) echo "refused:build input" ;;

@@ -257,6 +257,18 @@ expect COUNTERMOVED 1
 grep -q "^klp-diff: fixture.c: '__UNIQUE_ID___fx_tbl[0-9]*': changed data" <<< "$err" ||
 	fail "COUNTERMOVED: message: $err"
 
+# what the backend refuses to redirect in vmlinux (jump_refuse.c's shared
+# name lists, scheduler text) is refused here, not written into a module
+# that cannot load
+run SWITCHCODE
+expect SWITCHCODE 1
+grep -q "^klp-diff: fixture.c: 'klp_fixture_switch': changed, but the live patching switch runs it itself (not patchable)$" <<< "$err" ||
+	fail "SWITCHCODE: message: $err"
+run SCHEDTEXT
+expect SCHEDTEXT 1
+grep -q "^klp-diff: fixture.c: 'fixture_sched': changed __sched text, where every sleeping task is (not patchable)$" <<< "$err" ||
+	fail "SCHEDTEXT: message: $err"
+
 # vmlinux ran its __init code at boot: a change there alone has nothing to
 # patch (exit 4); beside another change it is refused
 run INIT

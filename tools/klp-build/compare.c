@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "klp-diff.h"
+#include "jump_refuse_names.h"
 
 static bool prefixed(const char *s, const char *prefix)
 {
@@ -51,7 +52,7 @@ const char *kd_section_refusal(const char *name)
 	static const char * const noinstr[] = {
 		".noinstr.text", ".entry.text", ".idmap.text", ".hyp",
 		".kprobes.text", ".head.text", ".cpuidle.text",
-		".text.hot.noinstr",
+		".text.hot.noinstr", ".irqentry.text", ".softirqentry.text",
 	};
 	size_t i;
 
@@ -62,6 +63,40 @@ const char *kd_section_refusal(const char *name)
 	for (i = 0; i < ARRAY_SIZE(noinstr); i++)
 		if (prefixed(name, noinstr[i]))
 			return "changed noinstr/entry code cannot be patched";
+	return NULL;
+}
+
+/*
+ * What the backend refuses to redirect in vmlinux by section and by name
+ * (kernel/livepatch/jump_refuse.c, whose name lists are shared): a module
+ * patching it would not load.  Return why, or NULL.
+ */
+static const char *vmlinux_refusal(const struct kdiff *d, const struct ksym *s)
+{
+	static const char * const prefixes[] = { KLP_JUMP_SWITCH_PREFIXES };
+	static const char * const switch_code[] = { KLP_JUMP_SWITCH_CODE };
+	static const char * const nmi_code[] = { KLP_JUMP_NMI_CODE };
+	static const char sw[] =
+		"changed, but the live patching switch runs it itself (not patchable)";
+	static const char nmi[] =
+		"changed NMI handler: stop_machine does not stop it (not patchable)";
+	size_t i;
+
+	if (strcmp(d->objname, "vmlinux"))
+		return NULL;
+	if (prefixed(s->sec->name, ".sched.text"))
+		return "changed __sched text, where every sleeping task is (not patchable)";
+	if (prefixed(s->sec->name, ".spinlock.text"))
+		return "changed lock text, which the live patching switch runs (not patchable)";
+	for (i = 0; i < ARRAY_SIZE(prefixes); i++)
+		if (prefixed(s->name, prefixes[i]))
+			return sw;
+	for (i = 0; i < ARRAY_SIZE(switch_code); i++)
+		if (!strcmp(s->name, switch_code[i]))
+			return sw;
+	for (i = 0; i < ARRAY_SIZE(nmi_code); i++)
+		if (!strcmp(s->name, nmi_code[i]))
+			return nmi;
 	return NULL;
 }
 
@@ -498,6 +533,10 @@ static void compare_func(struct kdiff *d, struct ksym *p)
 			d->boot_first = p;
 		return;
 	}
+	if (!refusal)
+		refusal = vmlinux_refusal(d, p);
+	if (!refusal)
+		refusal = vmlinux_refusal(d, p->twin);
 	if (refusal) {
 		kd_problem(d, d->patched, p->name, "%s", refusal);
 		return;

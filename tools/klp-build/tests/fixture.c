@@ -495,3 +495,25 @@ int fx_fmt_at(int i)
 {
 	return fx_fmt[i & 15];
 }
+
+/*
+ * Functions the backend refuses to redirect in vmlinux: named like the
+ * livepatch core (klp_*), and in the scheduler's text (__sched).
+ */
+int klp_fixture_switch(int x)
+{
+#ifdef V_SWITCHCODE
+	return ext_call(x) + 2;
+#else
+	return ext_call(x) + 1;
+#endif
+}
+
+__attribute__((section(".sched.text"))) int fixture_sched(int x)
+{
+#ifdef V_SCHEDTEXT
+	return ext_call(x) * 3;
+#else
+	return ext_call(x) * 2;
+#endif
+}
