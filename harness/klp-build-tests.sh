@@ -33,7 +33,7 @@ KLPDIR=$KLP_BUILD/klp
 SUBSET=(shadow_fork callbacks static_local clone module_before replace line_shift-FAIL
 	c2_line_comment-FAIL c2_modinfo-HOST c4_hdr_ifdef-FAIL init_code-FAIL
 	c5_struct_layout-FAIL c5_enum_array-FAIL c5_rodata_table c5_module_export
-	c5_counter_shift c5_switch_code-FAIL)
+	c5_counter_shift c5_switch_code-FAIL c5_table_entry-FAIL)
 
 mode=${1:-all}
 [ $# -gt 0 ] && shift

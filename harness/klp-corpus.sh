@@ -129,6 +129,7 @@ reason() {
     *'changed data'*|*'data '*'changed'*) echo "refused:changed data" ;;
     *'changed type definition'*) echo "refused:changed struct layout" ;;
     *'(not patchable)'*) echo "refused:code the backend cannot redirect" ;;
+    *'table section'*) echo "refused:table entry added or removed" ;;
     *__init*|*'init '*|*'.init'*) echo "refused:init code" ;;
     *'assembly'*) echo "refused:assembly" ;;
     *'build system'*|*'generated'*) echo "refused:build input" ;;

@@ -212,6 +212,85 @@ static void refuse_init_refs(struct kdiff *d, const struct ksec *sec,
 	}
 }
 
+/*
+ * Whether objects of section @name are found by a walk of the section
+ * that the running kernel's own copy alone gets: not data reached by name,
+ * nor what the module loader walks in every module (trace events,
+ * tracepoints, kprobe blacklist, dynamic debug).
+ */
+static bool table_section(const char *name)
+{
+	static const char * const not_tables[] = {
+		".data", ".rodata", ".bss", ".sbss", ".sdata", ".tdata",
+		".tbss", ".init.", ".exit.", ".ref.", ".meminit",
+		"__dyndbg", "_ftrace_events", "_ftrace_eval_map",
+		"__tracepoint", "__bpf_raw_tp_map", "_kprobe_blacklist",
+		"__trace_printk_fmt",
+	};
+	size_t i;
+
+	if (kd_skip_section(name))
+		return false;
+	for (i = 0; i < ARRAY_SIZE(not_tables); i++)
+		if (!strncmp(name, not_tables[i], strlen(not_tables[i])))
+			return false;
+	return true;
+}
+
+/* Whether anything included refers to @s. */
+static bool referenced(const struct kelf *k, const struct ksym *s)
+{
+	struct ktarget t;
+	size_t i, j;
+
+	for (i = 1; i < k->nsecs; i++) {
+		const struct ksec *sec = &k->secs[i];
+
+		if (!sec->include || !sec->rela)
+			continue;
+		for (j = 0; j < sec->rela->nrelas; j++) {
+			kelf_resolve(&sec->rela->relas[j], &t);
+			if (t.sym == s)
+				return true;
+		}
+	}
+	return false;
+}
+
+static bool table_entry(const struct ksym *s)
+{
+	return GELF_ST_TYPE(s->s.st_info) == STT_OBJECT && s->sec &&
+	       table_section(s->sec->name);
+}
+
+/*
+ * An object of a table section (__earlycon_table, __param) that nothing
+ * refers to is found by a walk of the running kernel's own section: one
+ * added in the module would never be seen, one removed stays.
+ */
+static void refuse_table_entries(struct kdiff *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->patched->nsyms; i++) {
+		struct ksym *p = &d->patched->syms[i];
+
+		if (p->status == KD_NEW && table_entry(p) &&
+		    !referenced(d->patched, p))
+			kd_problem(d, d->patched, p->name,
+				   "new entry of table section %s, which the kernel walks: a live patch cannot add it",
+				   p->sec->name);
+	}
+	for (i = 0; i < d->orig->nsyms; i++) {
+		struct ksym *o = &d->orig->syms[i];
+
+		if (!o->twin && table_entry(o))
+			kd_problem(d, d->orig, o->name,
+				   "entry of table section %s removed: a live patch cannot remove it",
+				   o->sec->name);
+	}
+}
+
 bool kd_include(struct kdiff *d)
 {
 	struct kelf *k = d->patched;
@@ -261,6 +340,7 @@ bool kd_include(struct kdiff *d)
 			refuse_init_refs(d, &k->secs[i],
 					 k->secs[i].rela->relas,
 					 k->secs[i].rela->nrelas, NULL);
+	refuse_table_entries(d);
 	free(seen);
 	return useful;
 }

@@ -491,6 +491,14 @@ FX_ENTRY("two");
 
 static const char fx_fmt[] = FX_STR(FX_UNIQUE(x_) < FX_UNIQUE(y_));
 
+/* an entry removed, an entry added: nothing refers to either */
+#ifndef V_TABLEDEL
+FX_ENTRY("four");
+#endif
+#ifdef V_TABLEADD
+FX_ENTRY("five");
+#endif
+
 int fx_fmt_at(int i)
 {
 	return fx_fmt[i & 15];
