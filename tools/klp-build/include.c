@@ -213,28 +213,22 @@ static void refuse_init_refs(struct kdiff *d, const struct ksec *sec,
 }
 
 /*
- * Whether objects of section @name are found by a walk of the section
- * that the running kernel's own copy alone gets: not data reached by name,
- * nor what the module loader walks in every module (trace events,
- * tracepoints, kprobe blacklist, dynamic debug).
+ * Whether objects of section @name are found by a walk of the section that
+ * the running kernel's own copy alone gets, after boot: the parameters of
+ * core_param() and module_param() (sysfs), the PCI fixups (hotplug).
+ * Boot-time tables (initcalls, earlycon, OF_DECLARE) are freed after boot
+ * like __init code, and the module loader walks its own trace events,
+ * tracepoints and the like in every module.
  */
 static bool table_section(const char *name)
 {
-	static const char * const not_tables[] = {
-		".data", ".rodata", ".bss", ".sbss", ".sdata", ".tdata",
-		".tbss", ".init.", ".exit.", ".ref.", ".meminit",
-		"__dyndbg", "_ftrace_events", "_ftrace_eval_map",
-		"__tracepoint", "__bpf_raw_tp_map", "_kprobe_blacklist",
-		"__trace_printk_fmt",
-	};
+	static const char * const tables[] = { "__param", ".pci_fixup" };
 	size_t i;
 
-	if (kd_skip_section(name))
-		return false;
-	for (i = 0; i < ARRAY_SIZE(not_tables); i++)
-		if (!strncmp(name, not_tables[i], strlen(not_tables[i])))
-			return false;
-	return true;
+	for (i = 0; i < ARRAY_SIZE(tables); i++)
+		if (!strncmp(name, tables[i], strlen(tables[i])))
+			return true;
+	return false;
 }
 
 /* Whether anything included refers to @s. */
@@ -264,9 +258,9 @@ static bool table_entry(const struct ksym *s)
 }
 
 /*
- * An object of a table section (__earlycon_table, __param) that nothing
- * refers to is found by a walk of the running kernel's own section: one
- * added in the module would never be seen, one removed stays.
+ * An object of a table section that nothing refers to is found by a walk
+ * of the running kernel's own section: one added in the module would
+ * never be seen, one removed stays.
  */
 static void refuse_table_entries(struct kdiff *d)
 {

@@ -491,12 +491,28 @@ FX_ENTRY("two");
 
 static const char fx_fmt[] = FX_STR(FX_UNIQUE(x_) < FX_UNIQUE(y_));
 
-/* an entry removed, an entry added: nothing refers to either */
+/*
+ * Parameters (core_param()): entries of a table the kernel walks; one
+ * removed, one added, nothing refers to either.
+ */
+struct fx_param {
+	const char *name;
+	int *arg;
+};
+
+static int fx_arg_a, fx_arg_b, fx_arg_c;
+
+#define FX_PARAM(nm)							\
+	static const struct fx_param __fx_param_##nm			\
+	__attribute__((used, aligned(8), section("__param"))) =		\
+	{ #nm, &fx_arg_##nm }
+
+FX_PARAM(a);
 #ifndef V_TABLEDEL
-FX_ENTRY("four");
+FX_PARAM(b);
 #endif
 #ifdef V_TABLEADD
-FX_ENTRY("five");
+FX_PARAM(c);
 #endif
 
 int fx_fmt_at(int i)
