@@ -215,7 +215,8 @@ static void refuse_init_refs(struct kdiff *d, const struct ksec *sec,
 /*
  * Whether objects of section @name are found by a walk of the section that
  * the running kernel's own copy alone gets, after boot: the parameters of
- * core_param() and module_param() (sysfs), the PCI fixups (hotplug).
+ * core_param() and module_param() (sysfs), the PCI fixups (hotplug) where
+ * they are C objects (arm64 emits them in assembler, without a symbol).
  * Boot-time tables (initcalls, earlycon, OF_DECLARE) are freed after boot
  * like __init code, and the module loader walks its own trace events,
  * tracepoints and the like in every module.
