@@ -439,26 +439,17 @@ static bool weak_overridden(struct kdiff *d, const struct ksym *o)
 	return strong && !weak;
 }
 
+/* Code outside .init.* and .exit.* */
+static bool runtime_code(const struct ksec *sec)
+{
+	return (sec->sh.sh_flags & SHF_EXECINSTR) && !kd_init_kind(sec->name) &&
+	       !kd_skip_section(sec->name);
+}
+
 /* Whether code outside .init.* and .exit.* of @k refers to @s. */
 static bool used_at_runtime(const struct kelf *k, const struct ksym *s)
 {
-	size_t i, j;
-
-	for (i = 1; i < k->nsecs; i++) {
-		const struct ksec *sec = &k->secs[i];
-
-		if (!sec->rela || !(sec->sh.sh_flags & SHF_EXECINSTR) ||
-		    kd_init_kind(sec->name) || kd_skip_section(sec->name))
-			continue;
-		for (j = 0; j < sec->rela->nrelas; j++) {
-			struct ktarget t;
-
-			kelf_resolve(&sec->rela->relas[j], &t);
-			if (t.sym == s)
-				return true;
-		}
-	}
-	return false;
+	return kelf_referenced(k, s, runtime_code);
 }
 
 /*

@@ -305,3 +305,23 @@ struct krela *kelf_relas_in(const struct ksec *sec, uint64_t start,
 	}
 	return first;
 }
+
+bool kelf_referenced(const struct kelf *k, const struct ksym *s,
+		     bool (*from)(const struct ksec *sec))
+{
+	struct ktarget t;
+	size_t i, j;
+
+	for (i = 1; i < k->nsecs; i++) {
+		const struct ksec *sec = &k->secs[i];
+
+		if (!sec->rela || !from(sec))
+			continue;
+		for (j = 0; j < sec->rela->nrelas; j++) {
+			kelf_resolve(&sec->rela->relas[j], &t);
+			if (t.sym == s)
+				return true;
+		}
+	}
+	return false;
+}

@@ -213,49 +213,22 @@ static void refuse_init_refs(struct kdiff *d, const struct ksec *sec,
 }
 
 /*
- * Whether objects of section @name are found by a walk of the section that
- * the running kernel's own copy alone gets, after boot: the parameters of
- * core_param() and module_param() (sysfs), the PCI fixups (hotplug) where
- * they are C objects (arm64 emits them in assembler, without a symbol).
+ * An entry of a table the running kernel's own copy alone is walked for
+ * after boot: the parameters of core_param() and module_param() (sysfs).
  * Boot-time tables (initcalls, earlycon, OF_DECLARE) are freed after boot
- * like __init code, and the module loader walks its own trace events,
- * tracepoints and the like in every module.
+ * like __init code; the module loader walks its own trace events,
+ * tracepoints and the like in every module; PCI fixups have no symbol on
+ * arm64.
  */
-static bool table_section(const char *name)
-{
-	static const char * const tables[] = { "__param", ".pci_fixup" };
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(tables); i++)
-		if (!strncmp(name, tables[i], strlen(tables[i])))
-			return true;
-	return false;
-}
-
-/* Whether anything included refers to @s. */
-static bool referenced(const struct kelf *k, const struct ksym *s)
-{
-	struct ktarget t;
-	size_t i, j;
-
-	for (i = 1; i < k->nsecs; i++) {
-		const struct ksec *sec = &k->secs[i];
-
-		if (!sec->include || !sec->rela)
-			continue;
-		for (j = 0; j < sec->rela->nrelas; j++) {
-			kelf_resolve(&sec->rela->relas[j], &t);
-			if (t.sym == s)
-				return true;
-		}
-	}
-	return false;
-}
-
 static bool table_entry(const struct ksym *s)
 {
 	return GELF_ST_TYPE(s->s.st_info) == STT_OBJECT && s->sec &&
-	       table_section(s->sec->name);
+	       !strncmp(s->sec->name, "__param", strlen("__param"));
+}
+
+static bool included(const struct ksec *sec)
+{
+	return sec->include;
 }
 
 /*
@@ -271,7 +244,7 @@ static void refuse_table_entries(struct kdiff *d)
 		struct ksym *p = &d->patched->syms[i];
 
 		if (p->status == KD_NEW && table_entry(p) &&
-		    !referenced(d->patched, p))
+		    !kelf_referenced(d->patched, p, included))
 			kd_problem(d, d->patched, p->name,
 				   "new entry of table section %s, which the kernel walks: a live patch cannot add it",
 				   p->sec->name);

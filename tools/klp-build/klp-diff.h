@@ -279,6 +279,17 @@ struct krela *kelf_relas_in(const struct ksec *sec, uint64_t start,
 			    uint64_t end, size_t *n);
 
 /**
+ * kelf_referenced() - whether relocations of some sections point to a symbol
+ * @k: the object
+ * @s: a symbol of @k
+ * @from: which sections to look in
+ *
+ * Return: true if a relocation of a section @from accepts targets @s.
+ */
+bool kelf_referenced(const struct kelf *k, const struct ksym *s,
+		     bool (*from)(const struct ksec *sec));
+
+/**
  * kelf_is_func_or_object() - a symbol that can be correlated and compared
  * @s: the symbol
  *
